@@ -22,7 +22,12 @@ export const mi: Product = {
   carbonLog: 'repository/logs/wso2carbon.log',
   pidFile: 'wso2carbon.pid',
   ports: [
-    { base: 8280, name: 'http', purpose: 'HTTP pass-through transport (APIs, proxy services)', scheme: 'http' },
+    {
+      base: 8280,
+      name: 'http',
+      purpose: 'HTTP pass-through transport (APIs, proxy services)',
+      scheme: 'http',
+    },
     { base: 8243, name: 'https', purpose: 'HTTPS pass-through transport', scheme: 'https' },
     {
       base: 9191,

@@ -1,0 +1,47 @@
+import { exitCodes } from '../../errors.js';
+import { loadManifest } from '../../manifest/load.js';
+import { describeHolder, describeProblem, describeReason } from '../../ports/describe-plan.js';
+import { planFleet } from '../../ports/plan-fleet.js';
+import type { CommandContext } from '../context.js';
+import { printDiagnostic, printJson, printText } from '../print.js';
+import { renderTable } from '../table.js';
+
+export async function run(context: CommandContext): Promise<number> {
+  const manifest = await loadManifest(context.manifestFile, context.stateDir);
+  const plan = await planFleet(manifest);
+  const problems = plan.problems.map((problem) => ({
+    ...problem,
+    message: describeProblem(problem, plan.instances),
+  }));
+  const exitCode = problems.length === 0 ? exitCodes.ok : exitCodes.portsUnavailable;
+  if (context.json) {
+    const instances = plan.instances.map((i) => ({ ...i, why: describeReason(i.reason) }));
+    printJson({
+      ok: problems.length === 0,
+      file: manifest.file,
+      offsets: manifest.offsets,
+      instances,
+      problems,
+    });
+    return exitCode;
+  }
+  const rows = plan.instances.map((i) => [
+    i.name,
+    i.product,
+    String(i.offset),
+    describeReason(i.reason),
+    i.ports.map((p) => (p.state === 'busy' ? `${p.port}(busy)` : String(p.port))).join(' '),
+  ]);
+  printText(renderTable(['INSTANCE', 'PRODUCT', 'OFFSET', 'WHY', 'PORTS'], rows));
+  const busy = plan.instances.flatMap((i) =>
+    i.ports.filter((p) => p.state === 'busy').map((p) => ({ i, p })),
+  );
+  const total = plan.instances.reduce((sum, i) => sum + i.ports.length, 0);
+  if (busy.length === 0) printText(`\nAll ${total} ports are free.`);
+  else {
+    printText(`\n${busy.length} of ${total} ports are busy:`);
+    for (const { i, p } of busy) printText(`  ${p.port} (${i.name} ${p.name}) ${describeHolder(p.holder)}`);
+  }
+  for (const problem of problems) printDiagnostic(`error: ${problem.message}`);
+  return exitCode;
+}

@@ -1,0 +1,41 @@
+import { UsageError } from '../../errors.js';
+import { loadManifest } from '../../manifest/load.js';
+import { describeHolder } from '../../ports/describe-plan.js';
+import { planFleet } from '../../ports/plan-fleet.js';
+import type { PlannedPort } from '../../ports/planner.js';
+import type { CommandContext } from '../context.js';
+import { printJson, printText } from '../print.js';
+import { renderTable } from '../table.js';
+
+export async function run(context: CommandContext, name?: string): Promise<number> {
+  const manifest = await loadManifest(context.manifestFile, context.stateDir);
+  if (name !== undefined && !manifest.instances.some((i) => i.name === name)) {
+    const known = manifest.instances.map((i) => i.name).join(', ');
+    throw new UsageError(`no instance named "${name}" in ${manifest.file}; known: ${known}.`);
+  }
+  const plan = await planFleet(manifest);
+  const instances = plan.instances
+    .filter((i) => name === undefined || i.name === name)
+    .map((i) => ({ ...i, ports: i.ports.map((p) => ({ ...p, urls: urlHints(p) })) }));
+  if (context.json) {
+    printJson({ ok: true, file: manifest.file, instances });
+    return 0;
+  }
+  const blocks = instances.map((i) => {
+    const rows = i.ports.map((p) => [String(p.port), p.name, p.purpose, stateOf(p), p.urls.join(' ')]);
+    const title = `${i.name} (${i.product}, offset ${i.offset})`;
+    return `${title}\n${renderTable(['PORT', 'NAME', 'PURPOSE', 'STATE', 'URLS'], rows)}`;
+  });
+  printText(blocks.join('\n\n'));
+  return 0;
+}
+
+function stateOf(port: PlannedPort): string {
+  return port.state === 'busy' ? describeHolder(port.holder) : port.state;
+}
+
+function urlHints(port: PlannedPort): string[] {
+  if (port.scheme === 'tcp') return [`localhost:${port.port}`];
+  const paths = port.urlPaths ?? ['/'];
+  return paths.map((path) => `${port.scheme}://localhost:${port.port}${path}`);
+}

@@ -1,0 +1,6 @@
+/** What every command gets from the global options. */
+export interface CommandContext {
+  readonly manifestFile: string;
+  readonly stateDir: string | undefined;
+  readonly json: boolean;
+}

@@ -1,0 +1,49 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import type { PortHolder } from '../errors.js';
+
+/**
+ * Which process listens on each of some TCP ports, where the host can tell: Linux lists listening sockets
+ * with their inode in /proc/net/tcp{,6}, and each process's sockets as links in /proc/PID/fd. Processes of
+ * other users cannot be read unless we are root; for those (and on other systems) the holder stays unknown.
+ */
+export async function findPortHolders(ports: readonly number[]): Promise<Map<number, PortHolder>> {
+  const holders = new Map<number, PortHolder>();
+  if (ports.length === 0 || process.platform !== 'linux') return holders;
+  const inodeToPort = await listeningInodes(new Set(ports));
+  if (inodeToPort.size === 0) return holders;
+  const pids = (await readdir('/proc').catch(() => [])).filter((entry) => /^\d+$/.test(entry));
+  await Promise.all(
+    pids.map(async (pid) => {
+      const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+      for (const fd of fds) {
+        const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+        const port = inodeToPort.get(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '');
+        if (port !== undefined && !holders.has(port))
+          holders.set(port, { pid: Number(pid), command: await commandOf(pid) });
+      }
+    }),
+  );
+  return holders;
+}
+
+/** Socket inode -> local port, for sockets in LISTEN state (st 0A) on the wanted ports. */
+async function listeningInodes(wanted: ReadonlySet<number>): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [local, state, inode] = [fields[1], fields[3], fields[9]];
+      if (state !== '0A' || local === undefined || inode === undefined) continue;
+      const port = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+      if (wanted.has(port)) result.set(inode, port);
+    }
+  }
+  return result;
+}
+
+export async function commandOf(pid: string | number): Promise<string> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const command = cmdline.split('\0').filter(Boolean).join(' ');
+  return command.length > 120 ? `${command.slice(0, 117)}...` : command;
+}

@@ -1,0 +1,7 @@
+import type { PortHolder } from '../errors.js';
+
+/** What a probe of one port found on this host. */
+export type PortStatus = { readonly free: true } | { readonly free: false; readonly holder?: PortHolder };
+
+/** Probe results by port; a port missing from the map has not been probed yet. */
+export type ProbeResults = ReadonlyMap<number, PortStatus>;
