@@ -1,6 +1,6 @@
 import type { PortHolder } from '../errors.js';
 import { type EffectivePort, maxOffset, portSet, productOf } from '../products/catalog.js';
-import type { ProductId } from '../products/product.js';
+import type { Product, ProductId } from '../products/product.js';
 import type { ProbeResults } from './port-status.js';
 
 /**
@@ -111,27 +111,26 @@ export function plan(input: PlannerInput): Plan {
     const highest = Math.min(input.offsets.max, maxOffset(product));
     const kept = input.saved[instance.name];
     const preferred = kept !== undefined && kept >= input.offsets.min && kept <= highest ? kept : undefined;
-    const start = Math.min(Math.max(product.defaultOffset, input.offsets.min), highest);
-    const first = preferred ?? start;
-    let firstBlock: Blocker | undefined;
+    const start = Math.max(product.defaultOffset, input.offsets.min);
+    let first: { offset: number; blocker?: Blocker } | undefined;
     let chosen: number | undefined;
     for (const offset of candidates(preferred, start, input.offsets.min, highest)) {
-      const blocker = blockerOf(portSet(product, offset), claimed, input.probes);
+      const blocker = blockerOf(product, offset, claimed, input.probes);
+      first ??= blocker === undefined ? { offset } : { offset, blocker };
       if (blocker === undefined) {
         chosen = offset;
         break;
       }
-      if (offset === first) firstBlock = blocker;
     }
-    if (chosen === undefined) {
+    if (chosen === undefined || first === undefined) {
       problems.push({ kind: 'no-free-offset', instance: instance.name, range: input.offsets });
       continue;
     }
     // The first candidate is only passed over when something blocked it.
     const reason: OffsetReason =
-      chosen === first
-        ? { kind: preferred === undefined ? 'default' : 'kept' }
-        : { kind: 'moved', from: first, ...(firstBlock as Blocker) };
+      first.blocker === undefined
+        ? { kind: chosen === preferred ? 'kept' : 'default' }
+        : { kind: 'moved', from: first.offset, ...first.blocker };
     claim(instance, chosen, reason);
   }
 
@@ -158,17 +157,21 @@ function* candidates(
 ): Generator<number> {
   if (preferred !== undefined) yield preferred;
   for (let offset = start; offset <= max; offset++) if (offset !== preferred) yield offset;
-  for (let offset = min; offset < start; offset++) if (offset !== preferred) yield offset;
+  for (let offset = min; offset < Math.min(start, max + 1); offset++) if (offset !== preferred) yield offset;
 }
 
 type Blocker = Pick<Extract<OffsetReason, { kind: 'moved' }>, 'port' | 'blockedBy'>;
 
+/** The first port of the product at this offset that another instance claims or the host holds. */
 function blockerOf(
-  ports: readonly EffectivePort[],
+  product: Product,
+  offset: number,
   claimed: ReadonlyMap<number, string>,
   probes: ProbeResults,
 ) {
-  for (const { port } of ports) {
+  // The search's hot loop: ports come straight from the bases, and nothing is allocated until a hit.
+  for (const { base } of product.ports) {
+    const port = base + offset;
     const owner = claimed.get(port);
     if (owner !== undefined) return { port, blockedBy: { instance: owner } } satisfies Blocker;
     const status = probes.get(port);

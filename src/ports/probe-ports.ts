@@ -1,25 +1,34 @@
+import { createServer } from 'node:net';
 import { detectPort } from 'detect-port';
 import { findPortHolders } from './port-holders.js';
 import type { PortStatus } from './port-status.js';
 
-/** Bound on probes in flight: each one opens a few listening sockets; this keeps file descriptors in check. */
+/** Bound on probes in flight: each one opens a listening socket; this keeps file descriptors in check. */
 const defaultConcurrency = 64;
 
 /**
- * Probes ports concurrently (detect-port tries to listen on the port on every local address) and names the
- * holder of each busy one where the host can tell.
+ * Probes ports concurrently and names the holder of each busy one where the host can tell.
+ *
+ * A WSO2 JVM binds the wildcard address (dual-stack `::` where the host has IPv6), so a port is free when
+ * both wildcards can be bound: `0.0.0.0` clashes with any IPv4 listener on the port, `::` also with IPv6-only
+ * ones such as a server on `[::1]`. detect-port's default mode would also resolve `localhost` and list the
+ * network interfaces for every port, which costs ~10x as much and finds nothing more.
  */
 export async function probePorts(
   ports: Iterable<number>,
   concurrency = defaultConcurrency,
 ): Promise<Map<number, PortStatus>> {
   const queue = [...new Set(ports)];
+  const hostnames = (await hasIpv6()) ? ['0.0.0.0', '::'] : ['0.0.0.0'];
   const busy: number[] = [];
   const results = new Map<number, PortStatus>();
+  const isFree = async (port: number) => {
+    for (const hostname of hostnames) if ((await detectPort({ port, hostname })) !== port) return false;
+    return true;
+  };
   const worker = async () => {
     for (let port = queue.pop(); port !== undefined; port = queue.pop()) {
-      const free = (await detectPort(port)) === port;
-      if (free) results.set(port, { free: true });
+      if (await isFree(port)) results.set(port, { free: true });
       else busy.push(port);
     }
   };
@@ -30,4 +39,16 @@ export async function probePorts(
     results.set(port, holder === undefined ? { free: false } : { free: false, holder });
   }
   return results;
+}
+
+let ipv6: Promise<boolean> | undefined;
+
+/** Whether this host can listen on IPv6 at all (asked once per process, on an ephemeral port). */
+function hasIpv6(): Promise<boolean> {
+  ipv6 ??= new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, '::', () => server.close(() => resolve(true)));
+  });
+  return ipv6;
 }

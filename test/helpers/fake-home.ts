@@ -1,0 +1,44 @@
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { productOf } from '../../src/products/catalog.js';
+import type { ProductId } from '../../src/products/product.js';
+
+/** A temporary folder for one test's manifest and homes. */
+export function tempDir(prefix = 'wso2-supervisor-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/**
+ * A home that passes validation: the product's start script exists and is executable. Enough for the
+ * manifest and planner; tests that launch a runtime use the simulator's homes instead.
+ */
+export async function fakeHome(
+  root: string,
+  name: string,
+  product: ProductId,
+  options: { configOffset?: number; executable?: boolean } = {},
+): Promise<string> {
+  const home = path.join(root, name);
+  const spec = productOf(product);
+  const script = path.join(home, spec.startScript.sh);
+  await mkdir(path.dirname(script), { recursive: true });
+  await writeFile(script, '#!/bin/sh\nexit 0\n');
+  await chmod(script, options.executable === false ? 0o644 : 0o755);
+  if (options.configOffset !== undefined) {
+    const toml = path.join(home, spec.deploymentToml);
+    await mkdir(path.dirname(toml), { recursive: true });
+    await writeFile(toml, `[server]\nhostname = "localhost"\noffset = ${options.configOffset}\n`);
+  }
+  return home;
+}
+
+export async function writeManifest(
+  root: string,
+  manifest: unknown,
+  file = 'instances.json',
+): Promise<string> {
+  const target = path.join(root, file);
+  await writeFile(target, typeof manifest === 'string' ? manifest : JSON.stringify(manifest, null, 2));
+  return target;
+}
