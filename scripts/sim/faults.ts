@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { homeLayout } from './home-layout.js';
+import type { CarbonLog } from './log.js';
+
+/**
+ * The effects of the fault knobs (knobs.ts) that are more than a timer: each one behaves as the matching real
+ * failure would, as far as a supervisor can see it.
+ */
+
+/** A JVM dying on its own: the fatal-error banner a crashed HotSpot prints to stdout, no shutdown lines. */
+export function crash(exitCode: number, afterMs: number): never {
+  process.stdout.write(
+    [
+      '#',
+      '# A fatal error has been detected by the Java Runtime Environment:',
+      '#',
+      `#  Simulated crash (WSO2_SIM_CRASH_AFTER_MS=${afterMs}), pid=${process.pid}, exit code ${exitCode}`,
+      '#',
+      '',
+    ].join('\n'),
+  );
+  process.exit(exitCode);
+}
+
+/**
+ * Whether this JVM should ask for a restart (exit 121), at most once per run of the start script. The marker
+ * lives under `repository/` because the script empties `tmp/` at start, and names the script's pid (our
+ * parent) so that the JVM the script's loop starts next, with the same parent, does not ask again, while a new
+ * run of the script does.
+ */
+export function claimRestartOnce(carbonHome: string): boolean {
+  const marker = join(carbonHome, homeLayout.restartMarker);
+  const owner = String(process.ppid);
+  try {
+    if (readFileSync(marker, 'utf8') === owner) return false;
+  } catch {
+    // no marker yet: first restart of any run
+  }
+  mkdirSync(dirname(marker), { recursive: true });
+  writeFileSync(marker, owner);
+  return true;
+}
+
+/**
+ * A process the JVM starts and that outlives it: same process group (no setsid), the JVM's stdout and stderr
+ * inherited, so a reader waiting only for end-of-file on the console pipe waits for it too. It ends by itself
+ * after ten minutes so that a test run that forgets it leaks nothing for long. Its pid goes to the log and to
+ * `tmp/sim-grandchild.pid`.
+ */
+export function startGrandchild(carbonHome: string, log: CarbonLog): number | undefined {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.unref();
+  if (child.pid === undefined) return undefined;
+  const pidFile = join(carbonHome, homeLayout.grandchildPid);
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, String(child.pid));
+  log.write({
+    level: 'INFO',
+    logger: 'org.wso2.carbon.sim.Grandchild',
+    message: `Started helper process ${child.pid} (outlives the server)`,
+  });
+  return child.pid;
+}
+
+export const burstLineLength = 100;
+
+/** `SIM-OUTPUT <8-digit sequence number> xxx…` padded to exactly 100 bytes with its newline. */
+export function burstLine(sequence: number): string {
+  const head = `SIM-OUTPUT ${String(sequence).padStart(8, '0')} `;
+  return `${head}${'x'.repeat(burstLineLength - head.length - 1)}\n`;
+}
+
+/**
+ * Writes `bytes` of numbered console lines (rounded up to whole lines) as fast as the reader takes them, in
+ * chunks that let the server keep answering between them, then a log line saying how much was written.
+ */
+export function outputBurst(bytes: number, log: CarbonLog): Promise<void> {
+  const lines = Math.ceil(bytes / burstLineLength);
+  const linesPerChunk = 640;
+  return new Promise((resolve) => {
+    let next = 1;
+    const writeChunk = () => {
+      const last = Math.min(lines, next + linesPerChunk - 1);
+      let chunk = '';
+      for (let sequence = next; sequence <= last; sequence++) chunk += burstLine(sequence);
+      process.stdout.write(chunk);
+      next = last + 1;
+      if (next <= lines) {
+        setImmediate(writeChunk);
+        return;
+      }
+      log.write({
+        level: 'INFO',
+        logger: 'org.wso2.carbon.sim.OutputBurst',
+        message: `Simulated output burst done: ${lines} lines, ${lines * burstLineLength} bytes`,
+      });
+      resolve();
+    };
+    if (lines === 0) resolve();
+    else writeChunk();
+  });
+}
+
+/** One JSON line per instance readiness, for benchmarks that measure time to ready. */
+export function appendReadyStamp(file: string, carbonHome: string, readyAt: number, log: CarbonLog): void {
+  try {
+    appendFileSync(file, `${JSON.stringify({ pid: process.pid, home: carbonHome, readyAt })}\n`);
+  } catch (error) {
+    log.write({
+      level: 'WARN',
+      logger: 'org.wso2.carbon.sim.ReadyStamp',
+      message: `cannot append to ${file}: ${(error as Error).message}`,
+    });
+  }
+}
