@@ -55,6 +55,11 @@ program
   .description("the effective port table with each port's purpose and URL hints")
   .action(action(() => import('./commands/ports.js')));
 
+program
+  .command('up')
+  .description('start the supervisor in the foreground and the autostart instances (Ctrl-C stops them all)')
+  .action(action(() => import('./commands/up.js')));
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -8,8 +8,17 @@ import type { PortHolder } from '../errors.js';
  */
 export async function findPortHolders(ports: readonly number[]): Promise<Map<number, PortHolder>> {
   const holders = new Map<number, PortHolder>();
+  for (const [port, holder] of await findListeners(ports))
+    if (holder !== undefined) holders.set(port, holder);
+  return holders;
+}
+
+/** The ports, of those asked, that something listens on, each with its holder where the host can tell. */
+export async function findListeners(ports: readonly number[]): Promise<Map<number, PortHolder | undefined>> {
+  const holders = new Map<number, PortHolder | undefined>();
   if (ports.length === 0 || process.platform !== 'linux') return holders;
   const inodeToPort = await listeningInodes(new Set(ports));
+  for (const port of inodeToPort.values()) holders.set(port, undefined);
   if (inodeToPort.size === 0) return holders;
   const pids = (await readdir('/proc').catch(() => [])).filter((entry) => /^\d+$/.test(entry));
   await Promise.all(
@@ -18,8 +27,9 @@ export async function findPortHolders(ports: readonly number[]): Promise<Map<num
       for (const fd of fds) {
         const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
         const port = inodeToPort.get(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '');
-        if (port !== undefined && !holders.has(port))
+        if (port !== undefined && holders.get(port) === undefined) {
           holders.set(port, { pid: Number(pid), command: await commandOf(pid) });
+        }
       }
     }),
   );

@@ -41,8 +41,12 @@ export interface Product {
   readonly readiness: HealthCheck;
   /** Answers 200 while the server is alive. */
   readonly liveness: HealthCheck;
-  /** Lines a graceful shutdown prints; seen just before an exit, they make it a clean one. */
-  readonly shutdownLines: readonly RegExp[];
+  /**
+   * Lines a graceful shutdown prints, in order. The first opens it and is printed on no other path (a 121
+   * restart logs "Gracefully restarting" and "Halting JVM" instead): seen just before an exit, it makes the
+   * exit a clean one.
+   */
+  readonly shutdownLines: readonly [RegExp, ...RegExp[]];
   /** Output that means the start failed even though the script carries on or exits 0. */
   readonly startFailures: readonly RegExp[];
 }

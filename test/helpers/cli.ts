@@ -13,7 +13,7 @@ export interface CliResult {
 export async function runCli(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
   const result = await execa(process.execPath, [cliPath, ...args], {
     reject: false,
-    cwd: options.cwd,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
     env: { NO_COLOR: '1' },
     timeout: 60_000,
   });

@@ -120,9 +120,9 @@ const scenarioArb = fc.record({
   min: fc.integer({ min: 0, max: 50 }),
 });
 
-function scenarioInput(
-  scenario: fc.RecordValue<typeof scenarioArb> extends infer S ? S : never,
-): PlannerInput {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
+
+function scenarioInput(scenario: Scenario): PlannerInput {
   const instances: PlannerInstance[] = scenario.instances.map((i, k) => ({
     name: `i${k}`,
     product: i.product,

@@ -1,0 +1,35 @@
+import { mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+/** The supervisor's own log is state changes only; past this size it is set aside at start-up. */
+const rotateAtBytes = 10 * 1024 * 1024;
+
+/**
+ * Structured events (pino JSON lines) to `<stateDir>/logs/supervisor.log`, and to the terminal: pretty on
+ * a TTY (NO_COLOR honoured), JSON lines otherwise so that scripts and journald can parse them.
+ */
+export function supervisorLogger(stateDir: string): { log: Logger; file: string; flush(): void } {
+  const dir = path.join(stateDir, 'logs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'supervisor.log');
+  setAsideIfLarge(file);
+  const fileStream = pino.destination({ dest: file, sync: false, mkdir: true });
+  const terminal = process.stdout.isTTY
+    ? pretty({ colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', sync: true })
+    : pino.destination({ dest: 1, sync: true });
+  const log = pino(
+    { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.multistream([{ stream: fileStream }, { stream: terminal }]),
+  );
+  return { log, file, flush: () => fileStream.flushSync() };
+}
+
+function setAsideIfLarge(file: string): void {
+  try {
+    if (statSync(file).size > rotateAtBytes) renameSync(file, `${file}.1`);
+  } catch {
+    // No log yet.
+  }
+}

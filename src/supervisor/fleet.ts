@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Manifest } from '../manifest/instance-config.js';
+import type { Plan } from '../ports/planner.js';
+import { StateFile } from '../state/state-file.js';
+import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
+
+/**
+ * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
+ * the rest at once, so start-ups overlap), stops them dependents first, and keeps state.json current.
+ */
+export class Fleet extends EventEmitter {
+  readonly runners: ReadonlyMap<string, InstanceRunner>;
+  private readonly dependsOn: ReadonlyMap<string, readonly string[]>;
+  /** Instances asked to start that wait for their dependencies to be running. */
+  private readonly waiting = new Set<string>();
+  private readonly stateFile: StateFile;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    manifest: Manifest,
+    plan: Plan,
+    private readonly log: Logger,
+    runnerDefaults: Partial<Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs'>> = {},
+  ) {
+    super();
+    const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));
+    const logDir = `${manifest.stateDir}/logs`;
+    const runners = new Map<string, InstanceRunner>();
+    for (const config of manifest.instances) {
+      const offset = offsets.get(config.name);
+      if (offset === undefined) throw new Error(`no offset planned for ${config.name}`);
+      const runner = new InstanceRunner({ config, offset, logDir, log, ...runnerDefaults });
+      runner.on('change', () => this.changed());
+      runners.set(config.name, runner);
+    }
+    this.runners = runners;
+    this.dependsOn = new Map(manifest.instances.map((i) => [i.name, i.dependsOn]));
+    this.stateFile = new StateFile(manifest.stateDir);
+  }
+
+  /** Starts the named instances (default: every autostart one), each once its dependencies are running. */
+  start(names: readonly string[]): void {
+    for (const name of names) this.waiting.add(name);
+    this.startReady();
+  }
+
+  /** Stops the named instances (default: all), dependents before their dependencies. */
+  async stop(names: readonly string[] = [...this.runners.keys()]): Promise<void> {
+    for (const name of names) this.waiting.delete(name);
+    const stopping = new Map<string, Promise<void>>();
+    const stopOne = (name: string): Promise<void> => {
+      let promise = stopping.get(name);
+      if (promise === undefined) {
+        const dependents = [...this.dependsOn].filter(([, deps]) => deps.includes(name)).map(([n]) => n);
+        promise = Promise.all(dependents.filter((d) => names.includes(d)).map(stopOne)).then(() =>
+          this.runner(name).stop(),
+        );
+        stopping.set(name, promise);
+      }
+      return promise;
+    };
+    await Promise.all(names.map(stopOne));
+  }
+
+  /** SIGKILL every instance at once. */
+  async kill(): Promise<void> {
+    this.waiting.clear();
+    await Promise.all([...this.runners.values()].map((r) => r.kill()));
+  }
+
+  snapshot() {
+    return Object.fromEntries([...this.runners].map(([name, runner]) => [name, runner.snapshot()]));
+  }
+
+  /** Resolves when the state file holds the latest snapshot. */
+  flush(): Promise<void> {
+    return this.stateFile.save(this.document());
+  }
+
+  private runner(name: string): InstanceRunner {
+    const runner = this.runners.get(name);
+    if (runner === undefined) throw new Error(`unknown instance ${name}`);
+    return runner;
+  }
+
+  private startReady(): void {
+    for (const name of this.waiting) {
+      const pending = (this.dependsOn.get(name) ?? []).filter((d) => this.runner(d).state !== 'running');
+      if (pending.length > 0) continue;
+      this.waiting.delete(name);
+      this.runner(name).start();
+    }
+  }
+
+  private changed(): void {
+    this.startReady();
+    void this.flush().catch((error: unknown) =>
+      this.log.error({ event: 'state-write-failed', error: String(error) }, 'could not write state.json'),
+    );
+    this.emit('change');
+  }
+
+  private document() {
+    return {
+      version: 1 as const,
+      supervisor: { pid: process.pid, startedAt: this.startedAt },
+      updatedAt: new Date().toISOString(),
+      instances: this.snapshot(),
+    };
+  }
+}

@@ -1,0 +1,479 @@
+import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Logger } from 'pino';
+import { type Capture, startCapture } from '../capture/capture.js';
+import { followLog, type LogPosition, readLogTail } from '../capture/log-tail.js';
+import type { InstanceConfig } from '../manifest/instance-config.js';
+import { describeHolder } from '../ports/describe-plan.js';
+import { findPortHolders } from '../ports/port-holders.js';
+import { probePorts } from '../ports/probe-ports.js';
+import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
+import { readProcStat } from '../process/proc-stat.js';
+import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
+import { groupGone, terminateGroup } from '../process/terminate.js';
+import { portSet, productOf } from '../products/catalog.js';
+import { bindFailure, type Product } from '../products/product.js';
+import { isGracefulShutdown, lastOutputLine } from './exit-classifier.js';
+import {
+  type Effect,
+  type ExitRecord,
+  initialMachine,
+  type MachineEvent,
+  type MachineState,
+  transition,
+} from './machine.js';
+import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
+
+/** One launch of the start script, from spawn to the end of its last process. */
+interface Run {
+  readonly pid: number;
+  /** The script leads its own process group: every process of the instance is in it. */
+  readonly pgid: number;
+  readonly startTime: number;
+  readonly startedAt: number;
+  readonly writerPid: number;
+  /** Where this run's output starts in the captured log (survives a rotation before the follow opens it). */
+  readonly logStart: LogPosition | undefined;
+  jvmPid?: number | undefined;
+  exit?: { code: number | null; signal: string | null };
+  /** Set once the run's end has been handled, so late callbacks do nothing. */
+  over: boolean;
+  stopWatching: () => void;
+}
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly since: number;
+  readonly error?: string;
+}
+
+/** What the supervisor knows of an instance: persisted in state.json and shown by status. */
+export interface InstanceSnapshot {
+  readonly name: string;
+  readonly product: string;
+  readonly offset: number;
+  readonly machine: MachineState;
+  readonly pid?: number;
+  readonly pgid?: number;
+  readonly startTime?: number;
+  readonly jvmPid?: number;
+  readonly writerPid?: number;
+  readonly startedAt?: number;
+  readonly health?: HealthReport;
+}
+
+export interface RunnerOptions {
+  readonly config: InstanceConfig;
+  readonly offset: number;
+  readonly logDir: string;
+  readonly log: Logger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** Between readiness and health probes. */
+  readonly probeIntervalMs?: number;
+  readonly healthIntervalMs?: number;
+}
+
+/**
+ * Carries out one instance's state machine: launches the start script, watches for readiness, classifies
+ * how each run ended, stops the whole process tree. Emits `change` after every transition.
+ */
+export class InstanceRunner extends EventEmitter {
+  readonly name: string;
+  private machine: MachineState = initialMachine;
+  private run: Run | undefined;
+  private health: HealthReport | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Set by kill(): nothing is launched or restarted any more. */
+  private halted = false;
+  /** Launches and stops are carried out one after the other, never interleaved. */
+  private operations: Promise<void> = Promise.resolve();
+  private readonly product: Product;
+  private readonly ports: readonly number[];
+  private readonly readiness: ReadinessPlan;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly options: RunnerOptions) {
+    super();
+    this.name = options.config.name;
+    this.product = productOf(options.config.product);
+    this.ports = portSet(this.product, options.offset).map((p) => p.port);
+    this.readiness = readinessPlan(options.config, options.offset);
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.log = options.log.child({ instance: this.name });
+  }
+
+  get state() {
+    return this.machine.state;
+  }
+
+  snapshot(): InstanceSnapshot {
+    const run = this.run && !this.run.over ? this.run : undefined;
+    return {
+      name: this.name,
+      product: this.options.config.product,
+      offset: this.options.offset,
+      machine: this.machine,
+      ...(run && { pid: run.pid, pgid: run.pgid, startTime: run.startTime, writerPid: run.writerPid }),
+      ...(run && { startedAt: run.startedAt }),
+      ...(run?.jvmPid !== undefined && { jvmPid: run.jvmPid }),
+      ...(this.health && { health: this.health }),
+    };
+  }
+
+  start(): void {
+    this.dispatch({ type: 'start' });
+  }
+
+  /** Asks for a stop and resolves once the instance has settled (stopped, or it was not running). */
+  stop(): Promise<void> {
+    this.dispatch({ type: 'stop' });
+    return this.settled();
+  }
+
+  /** Resolves when no launch or stop is under way and the state is not a transient one. */
+  settled(): Promise<void> {
+    const transient = () => this.state === 'starting' || this.state === 'stopping';
+    if (!transient()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (transient()) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+    });
+  }
+
+  /** SIGKILL everything at once (a second Ctrl-C): no grace, no restart. */
+  async kill(): Promise<void> {
+    this.halted = true;
+    clearTimeout(this.restartTimer);
+    const run = this.run;
+    if (run && !run.over) {
+      try {
+        process.kill(-run.pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await groupGone(run.pgid, 5000);
+    }
+  }
+
+  private dispatch(event: MachineEvent): void {
+    const { next, effects } = transition(
+      this.machine,
+      event,
+      this.options.config.restart,
+      this.now(),
+      this.random,
+    );
+    const from = this.machine.state;
+    this.machine = next;
+    if (next.state !== from) {
+      this.log.info(
+        { event: 'state', from, to: next.state, ...(next.detail && { reason: next.detail }) },
+        'state',
+      );
+    }
+    for (const effect of effects) this.carryOut(effect);
+    this.emit('change');
+  }
+
+  private carryOut(effect: Effect): void {
+    switch (effect.kind) {
+      case 'launch':
+        this.enqueue(() => this.launch());
+        return;
+      case 'terminate':
+        this.enqueue(() => this.terminate());
+        return;
+      case 'schedule-restart':
+        clearTimeout(this.restartTimer);
+        if (this.halted) return;
+        this.restartTimer = setTimeout(() => this.dispatch({ type: 'backoff-elapsed' }), effect.delayMs);
+        return;
+      case 'cancel-restart':
+        clearTimeout(this.restartTimer);
+        return;
+    }
+  }
+
+  private enqueue(operation: () => Promise<void>): void {
+    this.operations = this.operations.then(operation).catch((error: unknown) => {
+      this.log.error({ event: 'internal-error', error: String(error) }, 'operation failed');
+      this.dispatch({
+        type: 'ended',
+        exit: { kind: 'start-failed', reason: `supervisor error: ${String(error)}` },
+      });
+    });
+  }
+
+  private async launch(): Promise<void> {
+    if (this.state !== 'starting' || this.halted) return;
+    // Re-probe right before every start: a busy port waits in backoff instead of a JVM that cannot bind.
+    const busy = [...(await probePorts(this.ports))].filter(([, status]) => !status.free);
+    if (busy.length > 0) {
+      const [port, status] = busy[0] as (typeof busy)[number];
+      const holder = status.free ? undefined : status.holder;
+      const reason = `port ${port} is ${describeHolder(holder)}${busy.length > 1 ? ` (and ${busy.length - 1} more)` : ''}`;
+      this.dispatch({ type: 'ended', exit: { kind: 'start-failed', reason } });
+      return;
+    }
+    if (this.state !== 'starting') return;
+    const { config } = this.options;
+    const logFile = path.join(this.options.logDir, `${this.name}.log`);
+    const capture = await startCapture({ logFile, maxBytes: config.logs.maxBytes, files: config.logs.files });
+    const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
+      cwd: config.home,
+      // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
+      env: { ...config.env, CARBON_HOME: config.home },
+      detached: true,
+      stdin: 'ignore',
+      stdout: capture.output,
+      stderr: capture.output,
+      cleanup: false,
+      reject: false,
+      buffer: false,
+    });
+    capture.release();
+    const pid = child.pid;
+    if (pid === undefined) {
+      const reason = `could not start ${config.script}: ${(await child).message ?? 'spawn failed'}`;
+      this.dispatch({ type: 'ended', exit: { kind: 'start-failed', reason } });
+      return;
+    }
+    const stat = await readProcStat(pid);
+    const run: Run = {
+      pid,
+      pgid: pid,
+      startTime: stat?.startTime ?? 0,
+      startedAt: this.now(),
+      writerPid: capture.writerPid,
+      logStart: capture.startPosition,
+      over: false,
+      stopWatching: () => {},
+    };
+    this.run = run;
+    this.log.info({ event: 'launched', pid, offset: this.options.offset, script: config.script }, 'launched');
+    this.emit('change');
+    run.stopWatching = this.watchStart(run, logFile);
+    void child.then((result) => {
+      run.exit = { code: result.exitCode ?? null, signal: result.signal ?? null };
+      void this.onScriptExit(run, logFile, capture);
+    });
+  }
+
+  /** Watches output and probes until ready, or until the start fails; returns a function that stops it. */
+  private watchStart(run: Run, logFile: string): () => void {
+    const timers: NodeJS.Timeout[] = [];
+    let probing = false;
+    let done = false;
+    const finish = () => {
+      done = true;
+      tail.stop();
+      for (const timer of timers) clearTimeout(timer);
+    };
+    const fail = (reason: string) => {
+      if (done || run.over) return;
+      finish();
+      this.dispatch({ type: 'fail', kind: 'start-failed', reason });
+    };
+    const ready = async () => {
+      const missing = await portsNotHeld(this.ports, run.pgid);
+      if (missing.length > 0)
+        return fail(`after the ready signal, ${missing.map(describeMissingPort).join('; ')}`);
+      if (done || run.over) return;
+      finish();
+      run.jvmPid = await this.readJvmPid(run.pgid);
+      this.dispatch({ type: 'ready' });
+      this.monitorHealth(run);
+    };
+    const probe = async () => {
+      if (done || run.over) return;
+      if (await this.readinessAnswers()) return ready();
+      timers.push(setTimeout(probe, this.options.probeIntervalMs ?? 100));
+    };
+    const startProbing = () => {
+      if (probing) return;
+      probing = true;
+      void probe();
+    };
+    const tail = followLog(logFile, {
+      fromOffset: run.logStart?.offset ?? 0,
+      ...(run.logStart && { inode: run.logStart.inode }),
+      onLine: (line: string) => {
+        if (bindFailure.test(line)) {
+          void portsNotHeld(this.ports, run.pgid).then((missing) =>
+            fail(
+              `java.net.BindException: ${missing.length ? missing.map(describeMissingPort).join('; ') : 'a port was taken'}`,
+            ),
+          );
+          return;
+        }
+        const failure = this.product.startFailures.find((re) => re !== bindFailure && re.test(line));
+        if (failure) return fail(`start failed: ${line.trim()}`);
+        if (this.readiness.line?.test(line)) {
+          if (this.readiness.url === undefined && this.readiness.ports === undefined) void ready();
+          else startProbing();
+        }
+      },
+    });
+    if (this.readiness.line === undefined) startProbing();
+    const timeoutSeconds = this.options.config.startTimeoutSeconds;
+    timers.push(
+      setTimeout(
+        () => fail(`not ready within startTimeoutSeconds (${timeoutSeconds}s)`),
+        timeoutSeconds * 1000,
+      ),
+    );
+    return finish;
+  }
+
+  private async readinessAnswers(): Promise<boolean> {
+    const { url, ports } = this.readiness;
+    if (url !== undefined) return (await httpStatus(url, 2000)).status === 200;
+    if (ports !== undefined)
+      return (await Promise.all(ports.map((p) => acceptsConnections(p, 1000)))).every(Boolean);
+    return true;
+  }
+
+  /** While running: a failing health check is reported, and after unhealthyAfterSeconds treated as a crash. */
+  private monitorHealth(run: Run): void {
+    const liveness = this.readiness.liveness;
+    if (liveness === undefined) return;
+    this.health = { ok: true, since: this.now() };
+    const check = async () => {
+      if (run.over || this.state !== 'running') return;
+      const error =
+        'url' in liveness
+          ? await httpStatus(liveness.url, 5000).then((r) =>
+              r.status === 200 ? undefined : (r.error ?? `HTTP ${r.status}`),
+            )
+          : (await Promise.all(liveness.ports.map((p) => acceptsConnections(p, 2000)))).every(Boolean)
+            ? undefined
+            : 'a planned port refuses connections';
+      if (run.over || this.state !== 'running') return;
+      const wasOk = this.health?.ok ?? true;
+      if (error === undefined) {
+        if (!wasOk) this.log.info({ event: 'healthy' }, 'health check passes again');
+        this.health = { ok: true, since: wasOk ? (this.health?.since ?? this.now()) : this.now() };
+      } else {
+        if (wasOk) this.log.warn({ event: 'unhealthy', error }, 'health check failing');
+        this.health = { ok: false, since: wasOk ? this.now() : (this.health?.since ?? this.now()), error };
+        const limit = this.options.config.unhealthyAfterSeconds;
+        if (limit !== undefined && this.now() - this.health.since >= limit * 1000) {
+          this.dispatch({
+            type: 'fail',
+            kind: 'crash',
+            reason: `health check failing for ${limit}s: ${error}`,
+          });
+          return;
+        }
+      }
+      this.emit('change');
+      setTimeout(check, this.options.healthIntervalMs ?? 5000).unref();
+    };
+    setTimeout(check, this.options.healthIntervalMs ?? 5000).unref();
+  }
+
+  /** The JVM's pid from the pid file WSO2 writes, trusted only when that process is in our group. */
+  private async readJvmPid(pgid: number): Promise<number | undefined> {
+    const text = await readFile(path.join(this.options.config.home, this.product.pidFile), 'utf8').catch(
+      () => '',
+    );
+    const pid = Number.parseInt(text.replace(/\0/g, '').trim(), 10);
+    if (!Number.isInteger(pid)) return undefined;
+    return (await readProcStat(pid))?.pgid === pgid ? pid : undefined;
+  }
+
+  /** The script ended. If the supervisor did not ask, find out whether the JVM shut down or crashed. */
+  private async onScriptExit(run: Run, logFile: string, capture: Capture): Promise<void> {
+    if (this.state === 'stopping' || run.over) return; // terminate() ends this run
+    run.stopWatching();
+    const jvmAlive = run.jvmPid !== undefined && (await readProcStat(run.jvmPid))?.pgid === run.pgid;
+    // Leftovers (a grandchild, the diagnostics child, an orphaned JVM) are ours: end them before a restart.
+    await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 });
+    await Promise.race([capture.finished, delay(2000)]);
+    const lines = await readLogTail(logFile, 64 * 1024);
+    const status = run.exit?.signal ? `signal ${run.exit.signal}` : `status ${run.exit?.code ?? '?'}`;
+    let exit: Omit<ExitRecord, 'at'>;
+    if (jvmAlive) {
+      exit = {
+        kind: 'crash',
+        reason: `the start script ended (${status}) while its JVM (pid ${run.jvmPid}) still ran`,
+      };
+    } else if (isGracefulShutdown(this.product, lines)) {
+      exit = { kind: 'clean', reason: 'shut down gracefully (from its console or API)' };
+    } else {
+      const last = lastOutputLine(lines);
+      const phase = this.state === 'running' ? 'crashed' : 'ended before it was ready';
+      exit = { kind: 'crash', reason: `${phase}: script ${status}${last ? `, last output: ${last}` : ''}` };
+    }
+    this.endRun(run, { ...exit, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null });
+  }
+
+  /** Stops the current run's whole process tree and waits for its ports to be released. */
+  private async terminate(): Promise<void> {
+    const run = this.run;
+    if (run === undefined || run.over) {
+      this.dispatch({ type: 'ended', exit: { kind: 'crash', reason: 'stopped before it was launched' } });
+      return;
+    }
+    run.stopWatching();
+    const timeoutMs = this.options.config.stopTimeoutSeconds * 1000;
+    const { graceful } = await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs });
+    if (!graceful)
+      this.log.warn({ event: 'killed', timeoutSeconds: timeoutMs / 1000 }, 'SIGKILL after stop timeout');
+    await this.portsReleased(run, 5000);
+    const reason = graceful ? 'stopped' : `killed after stopTimeoutSeconds (${timeoutMs / 1000}s)`;
+    this.endRun(run, {
+      kind: 'crash',
+      reason,
+      code: run.exit?.code ?? null,
+      signal: run.exit?.signal ?? null,
+    });
+  }
+
+  private endRun(run: Run, exit: Omit<ExitRecord, 'at'>): void {
+    if (run.over) return;
+    run.over = true;
+    this.health = undefined;
+    this.dispatch({ type: 'ended', exit });
+    // Logged after the transition: the machine decides whether the run ended as asked or as a failure.
+    this.log.info({ event: 'ended', ...this.machine.lastExit }, 'run ended');
+  }
+
+  /**
+   * Waits (bounded) until no planned port is held by a process that could be the run's: one that started
+   * after the run did (an orphan that kept a socket). Holders older than the run are foreign: not waited for.
+   */
+  private async portsReleased(run: Run, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const held = await findPortHolders(this.ports);
+      const ours = await Promise.all(
+        [...held].map(async ([port, holder]) => {
+          const stat = await readProcStat(holder.pid);
+          return stat !== undefined && stat.startTime >= run.startTime ? [port] : [];
+        }),
+      );
+      const waiting = ours.flat();
+      if (waiting.length === 0) return;
+      if (Date.now() >= deadline) {
+        this.log.warn({ event: 'ports-still-held', ports: waiting }, 'ports still held after the stop');
+        return;
+      }
+      await delay(100);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeHome, makeJdk } from '../../scripts/make-home.js';
+import { probePorts } from '../../src/ports/probe-ports.js';
+import { groupMembers } from '../../src/process/proc-stat.js';
+import { portSet, productOf } from '../../src/products/catalog.js';
+import { cliPath } from '../helpers/cli.js';
+import { tempDir, writeManifest } from '../helpers/fake-home.js';
+import { freeOffset } from '../helpers/free-offset.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+interface StateDoc {
+  instances: Record<string, { offset: number; pgid?: number; machine: { state: string } }>;
+}
+
+describe('wso2-supervisor up (foreground)', () => {
+  const started: number[] = [];
+  afterEach(() => {
+    for (const pid of started.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  });
+
+  it('brings up two MIs and an API-M with disjoint offsets, and SIGTERM leaves no process and no port behind', async () => {
+    const root = await tempDir();
+    const jdk = makeJdk(path.join(root, 'jdk'));
+    const instances = [
+      { name: 'gw', product: 'apim' as const },
+      { name: 'one', product: 'mi' as const, dependsOn: ['gw'] },
+      { name: 'two', product: 'mi' as const },
+    ];
+    for (const i of instances) await makeHome({ product: i.product, home: path.join(root, i.name) });
+    const base = await freeOffset(['mi', 'apim'], 6);
+    await writeManifest(root, {
+      stateDir: 'state',
+      offsets: { min: base, max: base + 30 },
+      defaults: { env: { JAVA_HOME: jdk.javaHome }, stopTimeoutSeconds: 10 },
+      instances: instances.map((i) => ({ ...i, home: i.name })),
+    });
+    const up = execa(process.execPath, [cliPath, 'up'], { cwd: root, reject: false, env: { NO_COLOR: '1' } });
+    started.push(up.pid as number);
+    const stateFile = path.join(root, 'state', 'state.json');
+    let state: StateDoc | undefined;
+    await waitFor(
+      'all three instances running',
+      async () => {
+        const { readFile } = await import('node:fs/promises');
+        state = JSON.parse(await readFile(stateFile, 'utf8').catch(() => '{"instances":{}}')) as StateDoc;
+        return Object.values(state.instances).filter((i) => i.machine.state === 'running').length === 3;
+      },
+      60_000,
+    );
+    const planned = Object.entries(state?.instances ?? {}).flatMap(([name, i]) =>
+      portSet(productOf(instances.find((x) => x.name === name)?.product ?? 'mi'), i.offset).map(
+        (p) => p.port,
+      ),
+    );
+    expect(new Set(planned).size).toBe(planned.length);
+    const pgids = Object.values(state?.instances ?? {}).map((i) => i.pgid as number);
+
+    up.kill('SIGTERM');
+    const result = await up;
+    expect(result.exitCode).toBe(0);
+    for (const pgid of pgids) expect(await groupMembers(pgid)).toEqual([]);
+    expect([...(await probePorts(planned)).values()].every((s) => s.free)).toBe(true);
+    expect(String(result.stdout)).toMatch(/"event":"state".*"to":"running"/);
+  });
+});

@@ -1,0 +1,130 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { makeHome, makeJdk } from '../../scripts/make-home.js';
+import type { Manifest } from '../../src/manifest/instance-config.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { planFleet } from '../../src/ports/plan-fleet.js';
+import type { Plan } from '../../src/ports/planner.js';
+import { groupMembers } from '../../src/process/proc-stat.js';
+import { portSet, productOf } from '../../src/products/catalog.js';
+import type { ProductId } from '../../src/products/product.js';
+import { Fleet } from '../../src/supervisor/fleet.js';
+import type { InstanceRunner, InstanceSnapshot } from '../../src/supervisor/instance-runner.js';
+import { tempDir, writeManifest } from './fake-home.js';
+import { freeOffset } from './free-offset.js';
+
+export interface SimInstance {
+  readonly name: string;
+  readonly product: ProductId;
+  /** Simulator knobs (WSO2_SIM_*) and other environment for this instance. */
+  readonly env?: Record<string, string>;
+  readonly [setting: string]: unknown;
+}
+
+export interface SimFleet {
+  readonly root: string;
+  readonly manifest: Manifest;
+  readonly plan: Plan;
+  readonly fleet: Fleet;
+  readonly logFile: string;
+  runner(name: string): InstanceRunner;
+  ports(name: string): number[];
+  /** Resolves when the instance's snapshot satisfies the predicate; rejects on timeout, showing the state. */
+  until(
+    name: string,
+    predicate: (s: InstanceSnapshot) => boolean,
+    timeoutMs?: number,
+  ): Promise<InstanceSnapshot>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A real fleet of simulated runtimes: temp homes made by the simulator, a fake JDK, a manifest written and
+ * loaded as a user's would be, offsets planned in a free high range so parallel test files never meet.
+ */
+export async function simFleet(
+  instances: readonly SimInstance[],
+  defaults: Record<string, unknown> = {},
+): Promise<SimFleet> {
+  const root = await tempDir('wso2-supervisor-engine-');
+  const jdk = makeJdk(path.join(root, 'jdk'));
+  for (const instance of instances)
+    await makeHome({ product: instance.product, home: path.join(root, instance.name) });
+  const products = [...new Set(instances.map((i) => i.product))];
+  const base = await freeOffset(products, instances.length + 2);
+  const manifestInstances = instances.map(({ env, ...rest }) => ({
+    home: rest.name,
+    ...rest,
+    ...(env && { env }),
+  }));
+  const file = await writeManifest(root, {
+    stateDir: 'state',
+    offsets: { min: base, max: base + instances.length + 20 },
+    defaults: {
+      env: { JAVA_HOME: jdk.javaHome },
+      startTimeoutSeconds: 30,
+      stopTimeoutSeconds: 10,
+      restart: { backoff: { initialSeconds: 0.05, maxSeconds: 0.2 } },
+      ...defaults,
+    },
+    instances: manifestInstances,
+  });
+  const manifest = await loadManifest(file);
+  const plan = await planFleet(manifest);
+  if (plan.problems.length > 0)
+    throw new Error(`test fleet cannot be planned: ${JSON.stringify(plan.problems)}`);
+  const logFile = path.join(root, 'supervisor.log');
+  const log = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
+  const fleet = new Fleet(manifest, plan, log, { probeIntervalMs: 50, healthIntervalMs: 200 });
+  const runner = (name: string) => {
+    const found = fleet.runners.get(name);
+    if (found === undefined) throw new Error(`no instance ${name}`);
+    return found;
+  };
+  const offsetOf = (name: string) => plan.instances.find((i) => i.name === name)?.offset ?? -1;
+  return {
+    root,
+    manifest,
+    plan,
+    fleet,
+    logFile,
+    runner,
+    ports: (name) => {
+      const product = instances.find((i) => i.name === name)?.product ?? 'mi';
+      return portSet(productOf(product), offsetOf(name)).map((p) => p.port);
+    },
+    until: (name, predicate, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const r = runner(name);
+        const check = () => {
+          const snapshot = r.snapshot();
+          if (!predicate(snapshot)) return false;
+          clearTimeout(timer);
+          r.off('change', check);
+          resolve(snapshot);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          r.off('change', check);
+          reject(new Error(`timed out waiting on ${name}; now: ${JSON.stringify(r.snapshot().machine)}`));
+        }, timeoutMs);
+        if (!check()) r.on('change', check);
+      }),
+    cleanup: async () => {
+      const pgids = [...fleet.runners.values()].flatMap((r) =>
+        r.snapshot().pgid ? [r.snapshot().pgid as number] : [],
+      );
+      await fleet.kill();
+      for (const pgid of pgids) for (const p of await groupMembers(pgid)) process.kill(p.pid, 'SIGKILL');
+      await fleet.flush();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Live processes of a pid's process group: empty once an instance has been stopped whole. */
+export async function leftovers(pgid: number | undefined): Promise<number[]> {
+  if (pgid === undefined) return [];
+  return (await groupMembers(pgid)).map((p) => p.pid);
+}
