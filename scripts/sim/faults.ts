@@ -9,8 +9,19 @@ import type { CarbonLog } from './log.js';
  * failure would, as far as a supervisor can see it.
  */
 
+/**
+ * One JSON line `{"event","pid","at"}` (`at`: epoch milliseconds with a fraction) when a JVM's code starts or
+ * it crashes, for measuring the time from a crash to the next JVM's first line of code.
+ */
+export function stampLifecycle(file: string | undefined, event: 'start' | 'crash'): void {
+  if (file === undefined) return;
+  const at = performance.timeOrigin + performance.now();
+  appendFileSync(file, `${JSON.stringify({ event, pid: process.pid, at })}\n`);
+}
+
 /** A JVM dying on its own: the fatal-error banner a crashed HotSpot prints to stdout, no shutdown lines. */
-export function crash(exitCode: number, afterMs: number): never {
+export function crash(exitCode: number, afterMs: number, lifecycleStamp?: string): never {
+  stampLifecycle(lifecycleStamp, 'crash');
   process.stdout.write(
     [
       '#',

@@ -5,6 +5,7 @@
  * the idle diagnostics tool the 4.3+ start scripts launch beside the server.
  */
 import { join } from 'node:path';
+import { stampLifecycle } from './faults.js';
 import { diagnosticsMainClass, flavourByMainClass } from './flavours.js';
 import { parseJavaCommandLine } from './java-args.js';
 import { KnobError, type Knobs, readKnobs } from './knobs.js';
@@ -37,6 +38,7 @@ if (command.mainClass === diagnosticsMainClass) {
   let knobs: Knobs;
   try {
     knobs = readKnobs(process.env);
+    stampLifecycle(knobs.lifecycleStamp, 'start');
   } catch (error) {
     if (!(error instanceof KnobError)) throw error;
     process.stderr.write(`wso2-sim: ${error.message}\n`);

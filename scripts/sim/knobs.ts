@@ -19,6 +19,7 @@ export const knobNames = {
   exitOnBusyPort: 'WSO2_SIM_EXIT_ON_BUSY_PORT',
   consoleShutdownAfterMs: 'WSO2_SIM_CONSOLE_SHUTDOWN_AFTER_MS',
   readyStamp: 'WSO2_SIM_READY_STAMP',
+  lifecycleStamp: 'WSO2_SIM_LIFECYCLE_STAMP',
   /** Read by the fake JDK's `java -version` (a sh script), validated here too so a typo fails loudly. */
   javaVersion: 'WSO2_SIM_JAVA_VERSION',
 } as const;
@@ -44,6 +45,8 @@ export interface Knobs {
   /** Counted from the ready line. */
   readonly consoleShutdownAfterMs: number | undefined;
   readonly readyStamp: string | undefined;
+  /** A file that gets a line when this JVM's code starts and when it crashes (respawn benchmark). */
+  readonly lifecycleStamp: string | undefined;
   readonly javaVersion: string;
 }
 
@@ -79,6 +82,7 @@ export function readKnobs(env: Env): Knobs {
     exitOnBusyPort: flag(knobNames.exitOnBusyPort),
     consoleShutdownAfterMs: ms(knobNames.consoleShutdownAfterMs),
     readyStamp: read(knobNames.readyStamp, (raw) => raw, 'a file path'),
+    lifecycleStamp: read(knobNames.lifecycleStamp, (raw) => raw, 'a file path'),
     javaVersion:
       read(knobNames.javaVersion, parseJavaVersion, 'a Java version such as 17, 21.0.2 or 1.8.0_412') ?? '17',
   };

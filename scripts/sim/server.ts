@@ -44,8 +44,8 @@ export class SimulatedServer {
     this.writePidFile();
     this.handleSignals();
     if (knobs.crashAfterMs !== undefined) {
-      const { crashAfterMs, crashExitCode } = knobs;
-      this.later(crashAfterMs - performance.now(), () => crash(crashExitCode, crashAfterMs));
+      const { crashAfterMs, crashExitCode, lifecycleStamp } = knobs;
+      this.later(crashAfterMs - performance.now(), () => crash(crashExitCode, crashAfterMs, lifecycleStamp));
     }
     this.log.write(...flavour.preamble(carbonHome, tmpDir));
     const config = this.readConfig();
