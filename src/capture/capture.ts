@@ -37,6 +37,13 @@ export interface Capture {
    * with a timer beside it (a bounded wait, as at shutdown), never alone.
    */
   readonly finished: Promise<void>;
+  /**
+   * Writes a line of the supervisor's own into the pipe, after everything the instance wrote before it: once
+   * the line is in the log, so is all earlier output (a flush barrier), and readers see where runs begin and end.
+   */
+  mark(line: string): void;
+  /** False once the writer has exited. */
+  isRunning(): boolean;
 }
 
 /**
@@ -69,13 +76,21 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
   });
   writer.on('error', () => {});
   const output = writer.stdin as Socket;
-  // The supervisor never writes to it; an error on it (the writer gone) is not the supervisor's concern.
+  // An error on it means the writer is gone: `finished` says so, and the next run gets a new writer.
   output.on('error', () => {});
   output.unref();
   writer.unref();
+  let running = true;
+  void finished.then(() => {
+    running = false;
+  });
   return {
     output,
     release: () => output.destroy(),
+    mark: (line) => {
+      if (!output.destroyed) output.write(`${line}\n`);
+    },
+    isRunning: () => running,
     writerPid: writer.pid as number,
     startPosition,
     finished,
@@ -83,7 +98,7 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
 }
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */
-async function endOf(logFile: string): Promise<LogPosition | undefined> {
+export async function endOf(logFile: string): Promise<LogPosition | undefined> {
   const handle = await open(logFile, 'a', 0o600).catch(() => undefined);
   if (handle === undefined) return undefined;
   try {

@@ -1,8 +1,6 @@
 import treeKill from 'tree-kill';
 import { groupMembers } from './proc-stat.js';
 
-const pollMs = 50;
-
 /**
  * Stops an instance's whole process tree. WSO2's script traps nothing useful and does not forward signals:
  * SIGTERM to the shell alone orphans the JVM with its ports, and the shell ends before the JVM has run its
@@ -30,13 +28,26 @@ export async function killGroup(pgid: number): Promise<void> {
   await groupGone(pgid, 10_000);
 }
 
-/** Waits until no live process of the group is left; false on timeout. */
+/**
+ * Waits until no live process of the group is left; false on timeout. The kernel answers first (ESRCH: no
+ * process at all in the group, in microseconds); only while it still counts one (perhaps a zombie that this
+ * machine's init does not reap) is /proc read. Polls from 5 ms, doubling to 50 ms: a restart waits here.
+ */
 export async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await groupMembers(pgid)).length === 0) return true;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+    if (!groupExists(pgid) || groupMembers(pgid).length === 0) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -67,6 +67,12 @@ export class Fleet extends EventEmitter {
   async kill(): Promise<void> {
     this.waiting.clear();
     await Promise.all([...this.runners.values()].map((r) => r.kill()));
+    await this.close();
+  }
+
+  /** Releases every log writer: each ends once its instance's processes are gone. */
+  async close(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.close()));
   }
 
   snapshot() {

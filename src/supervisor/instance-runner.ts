@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
-import { type Capture, startCapture } from '../capture/capture.js';
+import { type Capture, endOf, startCapture } from '../capture/capture.js';
 import { followLog, type LogPosition, readLogTail } from '../capture/log-tail.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { describeHolder } from '../ports/describe-plan.js';
@@ -86,6 +86,8 @@ export class InstanceRunner extends EventEmitter {
   private run: Run | undefined;
   private health: HealthReport | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** The instance's log writer, kept across runs: a restart does not pay for (nor compete with) a new one. */
+  private capture: Capture | undefined;
   /** Set by kill(): nothing is launched or restarted any more. */
   private halted = false;
   /** Launches and stops are carried out one after the other, never interleaved. */
@@ -196,7 +198,9 @@ export class InstanceRunner extends EventEmitter {
       case 'schedule-restart':
         clearTimeout(this.restartTimer);
         if (this.halted) return;
-        this.restartTimer = setTimeout(() => this.dispatch({ type: 'backoff-elapsed' }), effect.delayMs);
+        // A zero backoff restarts on the next turn of the loop, not after a timer's minimum of 1 ms.
+        if (effect.delayMs === 0) setImmediate(() => this.dispatch({ type: 'backoff-elapsed' }));
+        else this.restartTimer = setTimeout(() => this.dispatch({ type: 'backoff-elapsed' }), effect.delayMs);
         return;
       case 'cancel-restart':
         clearTimeout(this.restartTimer);
@@ -225,10 +229,14 @@ export class InstanceRunner extends EventEmitter {
       this.dispatch({ type: 'ended', exit: { kind: 'start-failed', reason } });
       return;
     }
-    if (this.state !== 'starting') return;
+    if (this.state !== 'starting' || this.halted) return;
     const { config } = this.options;
-    const logFile = path.join(this.options.logDir, `${this.name}.log`);
-    const capture = await startCapture({ logFile, maxBytes: config.logs.maxBytes, files: config.logs.files });
+    const logFile = this.logFile();
+    const capture = await this.ensureCapture();
+    const logStart = await endOf(logFile);
+    // A stop or kill may have come while this launch awaited: then nothing is spawned.
+    if (this.state !== 'starting' || this.halted) return;
+    capture.mark(`${markerPrefix} ${new Date().toISOString()} ${this.name}: launching ${config.script}`);
     const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
       cwd: config.home,
       // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
@@ -241,7 +249,6 @@ export class InstanceRunner extends EventEmitter {
       reject: false,
       buffer: false,
     });
-    capture.release();
     const pid = child.pid;
     if (pid === undefined) {
       const reason = `could not start ${config.script}: ${(await child).message ?? 'spawn failed'}`;
@@ -255,7 +262,7 @@ export class InstanceRunner extends EventEmitter {
       startTime: stat?.startTime ?? 0,
       startedAt: this.now(),
       writerPid: capture.writerPid,
-      logStart: capture.startPosition,
+      logStart,
       over: false,
       stopWatching: () => {},
     };
@@ -265,7 +272,7 @@ export class InstanceRunner extends EventEmitter {
     run.stopWatching = this.watchStart(run, logFile);
     void child.then((result) => {
       run.exit = { code: result.exitCode ?? null, signal: result.signal ?? null };
-      void this.onScriptExit(run, logFile, capture);
+      void this.onScriptExit(run, capture);
     });
   }
 
@@ -393,15 +400,17 @@ export class InstanceRunner extends EventEmitter {
   }
 
   /** The script ended. If the supervisor did not ask, find out whether the JVM shut down or crashed. */
-  private async onScriptExit(run: Run, logFile: string, capture: Capture): Promise<void> {
+  private async onScriptExit(run: Run, capture: Capture): Promise<void> {
     if (this.state === 'stopping' || run.over) return; // terminate() ends this run
     run.stopWatching();
     const jvmAlive = run.jvmPid !== undefined && (await readProcStat(run.jvmPid))?.pgid === run.pgid;
     // Leftovers (a grandchild, the diagnostics child, an orphaned JVM) are ours: end them before a restart.
     await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 });
-    await Promise.race([capture.finished, delay(2000)]);
-    const lines = await readLogTail(logFile, 64 * 1024);
     const status = run.exit?.signal ? `signal ${run.exit.signal}` : `status ${run.exit?.code ?? '?'}`;
+    await this.flushed(capture, `start script (pid ${run.pid}) ended with ${status}`);
+    const lines = (await readLogTail(this.logFile(), 64 * 1024)).filter(
+      (line) => !line.startsWith(markerPrefix),
+    );
     let exit: Omit<ExitRecord, 'at'>;
     if (jvmAlive) {
       exit = {
@@ -449,6 +458,47 @@ export class InstanceRunner extends EventEmitter {
     this.log.info({ event: 'ended', ...this.machine.lastExit }, 'run ended');
   }
 
+  private logFile(): string {
+    return path.join(this.options.logDir, `${this.name}.log`);
+  }
+
+  private async ensureCapture(): Promise<Capture> {
+    if (this.capture?.isRunning()) return this.capture;
+    const { logs } = this.options.config;
+    const capture = await startCapture({
+      logFile: this.logFile(),
+      maxBytes: logs.maxBytes,
+      files: logs.files,
+    });
+    this.capture = capture;
+    return capture;
+  }
+
+  /**
+   * Writes a marker into the instance's pipe and waits (bounded) until it is in the log: everything the
+   * instance wrote before is then there too, and the exit can be judged from the output.
+   */
+  private async flushed(capture: Capture, note: string): Promise<void> {
+    const marker = `${markerPrefix} ${new Date().toISOString()} ${this.name}: ${note}`;
+    capture.mark(marker);
+    const deadline = Date.now() + 2000;
+    for (let pause = 1; capture.isRunning() && Date.now() < deadline; pause = Math.min(pause * 2, 50)) {
+      if ((await readLogTail(this.logFile(), 16 * 1024)).includes(marker)) return;
+      await delay(pause);
+    }
+  }
+
+  /**
+   * Lets the log writer end once the instance's processes are gone (the supervisor is shutting down), and
+   * waits (bounded) for it to have written everything.
+   */
+  async close(): Promise<void> {
+    const capture = this.capture;
+    this.capture = undefined;
+    capture?.release();
+    if (capture) await Promise.race([capture.finished, delay(2000)]);
+  }
+
   /**
    * Waits (bounded) until no planned port is held by a process that could be the run's: one that started
    * after the run did (an orphan that kept a socket). Holders older than the run are foreign: not waited for.
@@ -473,6 +523,9 @@ export class InstanceRunner extends EventEmitter {
     }
   }
 }
+
+/** Starts the lines the supervisor itself writes into an instance's captured output. */
+const markerPrefix = '[wso2-supervisor]';
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -118,7 +118,7 @@ export async function simFleet(
       await fleet.kill();
       for (const pgid of pgids) for (const p of await groupMembers(pgid)) process.kill(p.pid, 'SIGKILL');
       await fleet.flush();
-      await rm(root, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

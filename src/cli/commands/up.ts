@@ -50,6 +50,7 @@ export async function run(context: CommandContext): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
   clearInterval(keepAlive);
+  await fleet.close();
   await fleet.flush();
   log.info({ event: 'exit', exitCode }, 'supervisor exits');
   flush();
