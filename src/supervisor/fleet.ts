@@ -21,7 +21,9 @@ export class Fleet extends EventEmitter {
     manifest: Manifest,
     plan: Plan,
     private readonly log: Logger,
-    runnerDefaults: Partial<Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs'>> = {},
+    runnerDefaults: Partial<
+      Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs'>
+    > = {},
   ) {
     super();
     const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));

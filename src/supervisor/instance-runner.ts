@@ -37,6 +37,7 @@ interface Run {
   /** Where this run's output starts in the captured log (survives a rotation before the follow opens it). */
   readonly logStart: LogPosition | undefined;
   jvmPid?: number | undefined;
+  jvmStartTime?: number | undefined;
   exit?: { code: number | null; signal: string | null };
   /** Set once the run's end has been handled, so late callbacks do nothing. */
   over: boolean;
@@ -59,6 +60,8 @@ export interface InstanceSnapshot {
   readonly pgid?: number;
   readonly startTime?: number;
   readonly jvmPid?: number;
+  /** With the pid, identifies the JVM across pid reuse (a re-adopting supervisor checks both). */
+  readonly jvmStartTime?: number;
   readonly writerPid?: number;
   readonly startedAt?: number;
   readonly health?: HealthReport;
@@ -74,6 +77,8 @@ export interface RunnerOptions {
   /** Between readiness and health probes. */
   readonly probeIntervalMs?: number;
   readonly healthIntervalMs?: number;
+  /** How long a health check may take before it counts as failed. */
+  readonly healthTimeoutMs?: number;
 }
 
 /**
@@ -124,6 +129,7 @@ export class InstanceRunner extends EventEmitter {
       ...(run && { pid: run.pid, pgid: run.pgid, startTime: run.startTime, writerPid: run.writerPid }),
       ...(run && { startedAt: run.startedAt }),
       ...(run?.jvmPid !== undefined && { jvmPid: run.jvmPid }),
+      ...(run?.jvmStartTime !== undefined && { jvmStartTime: run.jvmStartTime }),
       ...(this.health && { health: this.health }),
     };
   }
@@ -293,11 +299,18 @@ export class InstanceRunner extends EventEmitter {
     };
     const ready = async () => {
       const missing = await portsNotHeld(this.ports, run.pgid);
-      if (missing.length > 0)
-        return fail(`after the ready signal, ${missing.map(describeMissingPort).join('; ')}`);
+      // Another process on a planned port is a clash: the JVM carried on without it. A port nobody listens
+      // on may be one this set-up does not open (a profile, JMX off): reported, not fatal.
+      const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+      if (taken.length > 0)
+        return fail(`after the ready signal, ${taken.map(describeMissingPort).join('; ')}`);
       if (done || run.over) return;
+      const unbound = missing.filter((m) => !taken.includes(m)).map((m) => m.port);
+      if (unbound.length > 0)
+        this.log.warn({ event: 'ports-not-listening', ports: unbound }, 'planned ports not listening');
       finish();
       run.jvmPid = await this.readJvmPid(run.pgid);
+      if (run.jvmPid !== undefined) run.jvmStartTime = (await readProcStat(run.jvmPid))?.startTime;
       this.dispatch({ type: 'ready' });
       this.monitorHealth(run);
     };
@@ -355,14 +368,15 @@ export class InstanceRunner extends EventEmitter {
     const liveness = this.readiness.liveness;
     if (liveness === undefined) return;
     this.health = { ok: true, since: this.now() };
+    const timeoutMs = this.options.healthTimeoutMs ?? 5000;
     const check = async () => {
       if (run.over || this.state !== 'running') return;
       const error =
         'url' in liveness
-          ? await httpStatus(liveness.url, 5000).then((r) =>
+          ? await httpStatus(liveness.url, timeoutMs).then((r) =>
               r.status === 200 ? undefined : (r.error ?? `HTTP ${r.status}`),
             )
-          : (await Promise.all(liveness.ports.map((p) => acceptsConnections(p, 2000)))).every(Boolean)
+          : (await Promise.all(liveness.ports.map((p) => acceptsConnections(p, timeoutMs)))).every(Boolean)
             ? undefined
             : 'a planned port refuses connections';
       if (run.over || this.state !== 'running') return;

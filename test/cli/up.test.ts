@@ -68,4 +68,39 @@ describe('wso2-supervisor up (foreground)', () => {
     expect([...(await probePorts(planned)).values()].every((s) => s.free)).toBe(true);
     expect(String(result.stdout)).toMatch(/"event":"state".*"to":"running"/);
   });
+
+  it('kills at once on a second signal, even an instance that ignores SIGTERM', async () => {
+    const root = await tempDir();
+    const jdk = makeJdk(path.join(root, 'jdk'));
+    await makeHome({ product: 'mi', home: path.join(root, 'stubborn') });
+    const base = await freeOffset('mi', 4);
+    await writeManifest(root, {
+      stateDir: 'state',
+      offsets: { min: base, max: base + 10 },
+      defaults: { env: { JAVA_HOME: jdk.javaHome, WSO2_SIM_IGNORE_SIGTERM: '1' }, stopTimeoutSeconds: 60 },
+      instances: [{ name: 'stubborn', product: 'mi', home: 'stubborn' }],
+    });
+    const up = execa(process.execPath, [cliPath, 'up'], { cwd: root, reject: false, env: { NO_COLOR: '1' } });
+    started.push(up.pid as number);
+    const { readFile } = await import('node:fs/promises');
+    let pgid: number | undefined;
+    await waitFor('the instance running', async () => {
+      const doc = JSON.parse(
+        await readFile(path.join(root, 'state', 'state.json'), 'utf8').catch(() => '{}'),
+      ) as StateDoc;
+      const instance = doc.instances?.stubborn;
+      pgid = instance?.pgid;
+      return instance?.machine.state === 'running';
+    });
+    up.kill('SIGTERM');
+    await waitFor('the stop to begin', async () =>
+      /"to":"stopping"/.test(await readFile(path.join(root, 'state', 'logs', 'supervisor.log'), 'utf8')),
+    );
+    const secondAt = Date.now();
+    up.kill('SIGTERM');
+    const result = await up;
+    expect(result.exitCode).toBe(130);
+    expect(Date.now() - secondAt).toBeLessThan(20_000); // not the 60 s stop timeout
+    expect(await groupMembers(pgid as number)).toEqual([]);
+  });
 });

@@ -76,7 +76,11 @@ export async function simFleet(
     throw new Error(`test fleet cannot be planned: ${JSON.stringify(plan.problems)}`);
   const logFile = path.join(root, 'supervisor.log');
   const log = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
-  const fleet = new Fleet(manifest, plan, log, { probeIntervalMs: 50, healthIntervalMs: 200 });
+  const fleet = new Fleet(manifest, plan, log, {
+    probeIntervalMs: 50,
+    healthIntervalMs: 200,
+    healthTimeoutMs: 500,
+  });
   const runner = (name: string) => {
     const found = fleet.runners.get(name);
     if (found === undefined) throw new Error(`no instance ${name}`);

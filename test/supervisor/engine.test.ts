@@ -29,6 +29,8 @@ describe('supervision engine', () => {
     const running = await s.until('mi', (x) => x.machine.state === 'running');
     expect(running.pgid).toBeDefined();
     expect(running.jvmPid).toBeDefined();
+    expect(running.jvmStartTime).toBe((await readProcStat(running.jvmPid as number))?.startTime);
+    expect(running.startTime).toBe((await readProcStat(running.pid as number))?.startTime);
     const pgid = running.pgid as number;
     expect((await leftovers(pgid)).length).toBeGreaterThanOrEqual(3); // shell, JVM, diagnostics, grandchild
     await s.fleet.stop(['mi']);
@@ -199,6 +201,32 @@ describe('supervision engine', () => {
     await s.fleet.stop();
     expect(ordersWhenGwStopped.length).toBeGreaterThan(0);
     expect(new Set(ordersWhenGwStopped)).toEqual(new Set(['stopped']));
+  });
+
+  it.each([
+    ['a log line', { log: 'Pass-through HTTPS Listener started' }],
+    ['every planned port accepting connections', { ports: true }],
+    ['an HTTP URL with a {port:BASE} placeholder', { http: 'http://127.0.0.1:{port:9191}/liveness' }],
+  ])('honours a readiness override: %s', async (_, readiness) => {
+    const s = await fleetOf([{ name: 'mi', product: 'mi', readiness }]);
+    s.fleet.start(['mi']);
+    const running = await s.until('mi', (x) => x.machine.state === 'running');
+    expect(running.pid).toBeDefined();
+  });
+
+  it('reports a hung JVM as unhealthy, and after unhealthyAfterSeconds restarts it as crashed', async () => {
+    const s = await fleetOf([{ name: 'mi', product: 'mi', unhealthyAfterSeconds: 1, stopTimeoutSeconds: 1 }]);
+    s.fleet.start(['mi']);
+    const running = await s.until('mi', (x) => x.machine.state === 'running');
+    process.kill(running.jvmPid as number, 'SIGSTOP'); // alive, holding its ports, answering nothing
+    const unhealthy = await s.until('mi', (x) => x.health?.ok === false);
+    expect(unhealthy.machine.state).toBe('running');
+    const restarted = await s.until('mi', (x) => x.machine.state === 'running' && x.pid !== running.pid);
+    expect(restarted.machine.lastExit).toMatchObject({
+      kind: 'crash',
+      reason: expect.stringMatching(/health check failing for 1s/),
+    });
+    expect(await leftovers(running.pgid)).toEqual([]);
   });
 
   it('captures 2 MB of output whole and in order in the instance log', async () => {
