@@ -242,7 +242,7 @@ export class InstanceRunner extends EventEmitter {
     const logStart = await endOf(logFile);
     // A stop or kill may have come while this launch awaited: then nothing is spawned.
     if (this.state !== 'starting' || this.halted) return;
-    capture.mark(`${markerPrefix} ${new Date().toISOString()} ${this.name}: launching ${config.script}`);
+    capture.mark(`${markerPrefix} ${new Date().toISOString()} ${this.name}${launchMarker}${config.script}`);
     const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
       cwd: config.home,
       // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
@@ -422,9 +422,7 @@ export class InstanceRunner extends EventEmitter {
     await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 });
     const status = run.exit?.signal ? `signal ${run.exit.signal}` : `status ${run.exit?.code ?? '?'}`;
     await this.flushed(capture, `start script (pid ${run.pid}) ended with ${status}`);
-    const lines = (await readLogTail(this.logFile(), 64 * 1024)).filter(
-      (line) => !line.startsWith(markerPrefix),
-    );
+    const lines = thisRunsLines(await readLogTail(this.logFile(), 64 * 1024));
     let exit: Omit<ExitRecord, 'at'>;
     if (jvmAlive) {
       exit = {
@@ -540,6 +538,20 @@ export class InstanceRunner extends EventEmitter {
 
 /** Starts the lines the supervisor itself writes into an instance's captured output. */
 const markerPrefix = '[wso2-supervisor]';
+const launchMarker = ': launching ';
+
+/**
+ * The output of the last run only: the lines after its launch marker (earlier runs' shutdown lines must not
+ * make this run's crash look clean), without the supervisor's own lines. A tail with no launch marker is
+ * all this run's: its marker came before its output.
+ */
+function thisRunsLines(tail: readonly string[]): string[] {
+  let start = 0;
+  tail.forEach((line, k) => {
+    if (line.startsWith(markerPrefix) && line.includes(launchMarker)) start = k + 1;
+  });
+  return tail.slice(start).filter((line) => !line.startsWith(markerPrefix));
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

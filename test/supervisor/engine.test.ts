@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -138,6 +138,25 @@ describe('supervision engine', () => {
     s.fleet.start(['mi']);
     const failed = await s.until('mi', (x) => x.machine.state === 'failed');
     expect(failed.machine.lastExit?.reason).toMatch(/supported only between JDK 11 and JDK 17/);
+  });
+
+  it("judges an exit by its own run's output only, not by an earlier run's shutdown lines", async () => {
+    const s = await fleetOf([
+      { name: 'mi', product: 'mi', env: { JAVA_HOME: '/nonexistent' }, restart: { policy: 'never' } },
+    ]);
+    const earlier =
+      '[2026-11-23 10:00:00,000]  INFO {CoreServerInitializer} - Gracefully shutting down WSO2 Micro Integrator...';
+    await mkdir(path.join(s.manifest.stateDir, 'logs'), { recursive: true });
+    await writeFile(
+      path.join(s.manifest.stateDir, 'logs', 'mi.log'),
+      `${earlier}\nMicro Integrator Shutdown complete\n`,
+    );
+    s.fleet.start(['mi']);
+    const failed = await s.until('mi', (x) => x.machine.state === 'failed');
+    expect(failed.machine.lastExit).toMatchObject({ kind: 'crash', code: 1 });
+    expect(failed.machine.lastExit?.reason).toMatch(
+      /ended before it was ready: script status 1, last output: CARBON cannot execute/,
+    );
   });
 
   it('fails a start when a foreign process takes a planned port while the JVM carries on, naming port and holder', async () => {
