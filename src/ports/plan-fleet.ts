@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifest/instance-config.js';
-import { readSavedOffsets } from '../state/saved-offsets.js';
+import { readProcStat } from '../process/proc-stat.js';
+import { readSavedState, type SavedState } from '../state/saved-state.js';
 import { type Plan, plan } from './planner.js';
 import type { PortStatus } from './port-status.js';
 import { probePorts } from './probe-ports.js';
@@ -11,16 +12,36 @@ export type Prober = (ports: readonly number[]) => Promise<Map<number, PortStatu
  * were not probed yet, plan again. Probe results only grow, so this ends, usually after two rounds.
  */
 export async function planFleet(manifest: Manifest, prober: Prober = probePorts): Promise<Plan> {
-  const saved = await readSavedOffsets(manifest.stateDir);
+  const saved = await readSavedState(manifest.stateDir);
   const probes = new Map<number, PortStatus>();
   for (;;) {
-    const result = plan({ instances: manifest.instances, offsets: manifest.offsets, saved, probes });
+    const result = plan({
+      instances: manifest.instances,
+      offsets: manifest.offsets,
+      saved: saved.offsets,
+      probes,
+    });
     const unprobed = result.instances.flatMap((i) =>
       i.ports.filter((p) => p.state === 'unprobed').map((p) => p.port),
     );
     if (unprobed.length === 0) return result;
     const found = await prober(unprobed);
     // A port the prober could not answer for is treated as busy, so the loop always ends.
-    for (const port of unprobed) probes.set(port, found.get(port) ?? { free: false });
+    for (const port of unprobed) probes.set(port, await withOwner(found.get(port) ?? { free: false }, saved));
   }
+}
+
+/** Marks a busy port held by a process of an instance's last process group as that instance's own. */
+async function withOwner(status: PortStatus, saved: SavedState): Promise<PortStatus> {
+  if (status.free || status.holder === undefined) return status;
+  const pgid = (await readProcStat(status.holder.pid))?.pgid;
+  for (const [name, group] of Object.entries(saved.groups)) {
+    if (group.pgid !== pgid) continue;
+    // The group's leader (the start script), if still alive, must be the very process of that run.
+    const leader = await readProcStat(group.pgid);
+    if (leader === undefined || group.startTime === undefined || leader.startTime === group.startTime) {
+      return { ...status, owner: name };
+    }
+  }
+  return status;
 }

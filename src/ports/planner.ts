@@ -43,7 +43,8 @@ export type OffsetReason =
       readonly blockedBy: { readonly instance: string } | { readonly host: PortHolder | null };
     };
 
-export type PortState = 'free' | 'busy' | 'unprobed';
+/** `own`: held by this very instance, running under a supervisor. */
+export type PortState = 'free' | 'busy' | 'own' | 'unprobed';
 
 export interface PlannedPort extends EffectivePort {
   readonly state: PortState;
@@ -86,7 +87,9 @@ export function plan(input: PlannerInput): Plan {
   const placed = new Map<string, PlannedInstance>();
   const problems: PlanProblem[] = [];
   const claim = (instance: PlannerInstance, offset: number, reason: OffsetReason) => {
-    const ports = portSet(productOf(instance.product), offset).map((p) => withState(p, input.probes));
+    const ports = portSet(productOf(instance.product), offset).map((p) =>
+      withState(p, input.probes, instance.name),
+    );
     for (const p of ports) if (!claimed.has(p.port)) claimed.set(p.port, instance.name);
     placed.set(instance.name, { name: instance.name, product: instance.product, offset, reason, ports });
   };
@@ -115,7 +118,7 @@ export function plan(input: PlannerInput): Plan {
     let first: { offset: number; blocker?: Blocker } | undefined;
     let chosen: number | undefined;
     for (const offset of candidates(preferred, start, input.offsets.min, highest)) {
-      const blocker = blockerOf(product, offset, claimed, input.probes);
+      const blocker = blockerOf(product, offset, claimed, input.probes, instance.name);
       first ??= blocker === undefined ? { offset } : { offset, blocker };
       if (blocker === undefined) {
         chosen = offset;
@@ -168,6 +171,7 @@ function blockerOf(
   offset: number,
   claimed: ReadonlyMap<number, string>,
   probes: ProbeResults,
+  self: string,
 ) {
   // The search's hot loop: ports come straight from the bases, and nothing is allocated until a hit.
   for (const { base } of product.ports) {
@@ -175,7 +179,7 @@ function blockerOf(
     const owner = claimed.get(port);
     if (owner !== undefined) return { port, blockedBy: { instance: owner } } satisfies Blocker;
     const status = probes.get(port);
-    if (status !== undefined && !status.free)
+    if (status !== undefined && !status.free && status.owner !== self)
       return { port, blockedBy: { host: status.holder ?? null } } satisfies Blocker;
   }
   return undefined;
@@ -190,10 +194,11 @@ function clashesWithClaimed(ports: readonly EffectivePort[], claimed: ReadonlyMa
   return byOwner;
 }
 
-function withState(port: EffectivePort, probes: ProbeResults): PlannedPort {
+function withState(port: EffectivePort, probes: ProbeResults, self: string): PlannedPort {
   const status = probes.get(port.port);
   if (status === undefined) return { ...port, state: 'unprobed' };
   if (status.free) return { ...port, state: 'free' };
+  if (status.owner === self) return { ...port, state: 'own' };
   return { ...port, state: 'busy', ...(status.holder === undefined ? {} : { holder: status.holder }) };
 }
 

@@ -61,6 +61,18 @@ describe('wso2-supervisor up (foreground)', () => {
     expect(new Set(planned).size).toBe(planned.length);
     const pgids = Object.values(state?.instances ?? {}).map((i) => i.pgid as number);
 
+    // A plan made while they run keeps their offsets: their ports are their own, not a clash.
+    const planned2 = await execa(process.execPath, [cliPath, 'plan', '--json'], { cwd: root, reject: false });
+    expect(planned2.exitCode).toBe(0);
+    const doc = JSON.parse(String(planned2.stdout)) as {
+      instances: { name: string; offset: number; reason: { kind: string }; ports: { state: string }[] }[];
+    };
+    for (const instance of doc.instances) {
+      expect(instance.offset).toBe(state?.instances[instance.name]?.offset);
+      expect(instance.reason.kind).toBe('kept');
+      expect(new Set(instance.ports.map((p) => p.state))).toEqual(new Set(['own']));
+    }
+
     up.kill('SIGTERM');
     const result = await up;
     expect(result.exitCode).toBe(0);

@@ -76,6 +76,20 @@ describe('planner', () => {
     });
   });
 
+  it("keeps a running instance's offset: ports its own process group holds are not a clash for it", () => {
+    const instances: PlannerInstance[] = [
+      { name: 'mi', product: 'mi', offset: 'auto' },
+      { name: 'other', product: 'mi', offset: 'auto' },
+    ];
+    const held = { free: false, holder: { pid: 42, command: 'java' }, owner: 'mi' } as const;
+    const probes = new Map<number, PortStatus>([8322, 8285, 9233, 9196].map((port) => [port, held]));
+    const result = plan(input(instances, { saved: { mi: 42, other: 42 }, probes }));
+    expect(result.instances[0]).toMatchObject({ offset: 42, reason: { kind: 'kept' } });
+    expect(result.instances[0]?.ports.map((p) => p.state)).toEqual(['own', 'own', 'own', 'own']);
+    expect(result.instances[1]?.offset).not.toBe(42);
+    expect(result.problems).toEqual([]);
+  });
+
   it('moves past a busy port on the host and reports a pinned instance on one', () => {
     const probes = new Map<number, PortStatus>([[9201, { free: false }]]);
     expect(offsets(plan(input([{ name: 'mi', product: 'mi', offset: 'auto' }], { probes })))).toEqual({

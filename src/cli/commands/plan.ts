@@ -37,7 +37,10 @@ export async function run(context: CommandContext): Promise<number> {
     i.ports.filter((p) => p.state === 'busy').map((p) => ({ i, p })),
   );
   const total = plan.instances.reduce((sum, i) => sum + i.ports.length, 0);
-  if (busy.length === 0) printText(`\nAll ${total} ports are free.`);
+  const own = plan.instances.reduce((sum, i) => sum + i.ports.filter((p) => p.state === 'own').length, 0);
+  if (busy.length === 0 && own === 0) printText(`\nAll ${total} ports are free.`);
+  else if (busy.length === 0)
+    printText(`\nNo clash: ${total - own} ports free, ${own} held by their own running instance.`);
   else {
     printText(`\n${busy.length} of ${total} ports are busy:`);
     for (const { i, p } of busy) printText(`  ${p.port} (${i.name} ${p.name}) ${describeHolder(p.holder)}`);

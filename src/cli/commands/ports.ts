@@ -31,6 +31,7 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
 }
 
 function stateOf(port: PlannedPort): string {
+  if (port.state === 'own') return 'held by this instance';
   return port.state === 'busy' ? describeHolder(port.holder) : port.state;
 }
 
