@@ -11,8 +11,14 @@ import { productIds } from '../products/product.js';
 /** Instance names become file names (logs, state), so nothing but this is accepted. */
 export const instanceNamePattern = /^[a-z0-9][a-z0-9_-]*$/;
 
+/** A week: far beyond any sane timeout, and well inside what a timer can wait (24.8 days). */
+const maxSeconds = 7 * 24 * 3600;
+
 const seconds = (what: string) =>
-  z.number({ error: `${what} must be a number of seconds` }).min(0, { error: `${what} cannot be negative` });
+  z
+    .number({ error: `${what} must be a number of seconds` })
+    .min(0, { error: `${what} cannot be negative` })
+    .max(maxSeconds, { error: `${what} is more than a week (${maxSeconds} seconds)` });
 
 const restart = z
   .strictObject({

@@ -34,13 +34,18 @@ function parseStat(pid: number, text: string | undefined): ProcStat | undefined 
  * takes ~1 ms this way and ~9 ms through the thread pool, and a restart waits on it.
  */
 export function groupMembers(pgid: number): ProcStat[] {
-  const members: ProcStat[] = [];
+  return listProcesses().filter((p) => p.pgid === pgid);
+}
+
+/** Every live (non-zombie) process this user can see. */
+export function listProcesses(): ProcStat[] {
+  const processes: ProcStat[] = [];
   for (const entry of readdirSafe('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = parseStat(Number(entry), readSafe(`/proc/${entry}/stat`));
-    if (stat !== undefined && stat.pgid === pgid && stat.state !== 'Z') members.push(stat);
+    if (stat !== undefined && stat.state !== 'Z') processes.push(stat);
   }
-  return members;
+  return processes;
 }
 
 function readdirSafe(dir: string): string[] {

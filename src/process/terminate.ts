@@ -1,12 +1,14 @@
-import treeKill from 'tree-kill';
-import { groupMembers } from './proc-stat.js';
+import { groupMembers, listProcesses, type ProcStat } from './proc-stat.js';
 
 /**
  * Stops an instance's whole process tree. WSO2's script traps nothing useful and does not forward signals:
  * SIGTERM to the shell alone orphans the JVM with its ports, and the shell ends before the JVM has run its
  * shutdown hook. So the JVM and the whole group get SIGTERM, and the stop is over only when no process of
- * the group is left. After the timeout, SIGKILL to the group and, for anything that left the group, to the
- * script's descendants (tree-kill walks them by parent pid).
+ * the group is left. After the timeout, SIGKILL to the group and to every descendant seen before the
+ * SIGTERM (anything that left the group with setsid), each checked by start time so that a recycled pid is
+ * never hit. The tree is taken from /proc up front: once the shell has died, its orphans no longer have it
+ * as parent, which is why walking parents at SIGKILL time (tree-kill's way, which also needs `ps`) finds
+ * nothing.
  */
 export async function terminateGroup(options: {
   readonly pgid: number;
@@ -14,18 +16,49 @@ export async function terminateGroup(options: {
   readonly timeoutMs: number;
 }): Promise<{ readonly graceful: boolean }> {
   const { pgid, jvmPid, timeoutMs } = options;
+  const tree = processTree(pgid);
   if (jvmPid !== undefined) signal(jvmPid, 'SIGTERM');
   signal(-pgid, 'SIGTERM');
-  if (await groupGone(pgid, timeoutMs)) return { graceful: true };
-  await killGroup(pgid);
+  if (await groupGone(pgid, timeoutMs)) {
+    killSurvivors(tree, pgid);
+    return { graceful: true };
+  }
+  await killGroup(pgid, tree);
   return { graceful: false };
 }
 
-/** SIGKILL to everything of the group and the descendants of its leader, then wait for them to go. */
-export async function killGroup(pgid: number): Promise<void> {
-  await new Promise<void>((resolve) => treeKill(pgid, 'SIGKILL', () => resolve()));
+/** SIGKILL to the group and the given tree, then wait (bounded) for them to go. */
+export async function killGroup(pgid: number, tree: readonly ProcStat[] = processTree(pgid)): Promise<void> {
   signal(-pgid, 'SIGKILL');
+  killSurvivors(tree, pgid);
   await groupGone(pgid, 10_000);
+}
+
+/** The group's live processes and, by parent pid, all their descendants, whatever group they are in. */
+function processTree(pgid: number): ProcStat[] {
+  const all = listProcesses();
+  const tree = all.filter((p) => p.pgid === pgid);
+  const inTree = new Set(tree.map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (!inTree.has(p.pid) && inTree.has(p.ppid)) {
+        inTree.add(p.pid);
+        tree.push(p);
+        grew = true;
+      }
+    }
+  }
+  return tree;
+}
+
+/** SIGKILL to the tree's processes that left the group and are still the very same processes. */
+function killSurvivors(tree: readonly ProcStat[], pgid: number): void {
+  const now = new Map(listProcesses().map((p) => [p.pid, p]));
+  for (const p of tree) {
+    const current = now.get(p.pid);
+    if (current && current.startTime === p.startTime && current.pgid !== pgid) signal(p.pid, 'SIGKILL');
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { probePorts } from '../ports/probe-ports.js';
 import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
 import { readProcStat } from '../process/proc-stat.js';
 import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
-import { groupGone, terminateGroup } from '../process/terminate.js';
+import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import { bindFailure, type Product } from '../products/product.js';
 import { isGracefulShutdown, lastOutputLine } from './exit-classifier.js';
@@ -31,7 +31,7 @@ interface Run {
   readonly pid: number;
   /** The script leads its own process group: every process of the instance is in it. */
   readonly pgid: number;
-  readonly startTime: number;
+  readonly startTime: number | undefined;
   readonly startedAt: number;
   readonly writerPid: number;
   /** Where this run's output starts in the captured log (survives a rotation before the follow opens it). */
@@ -126,7 +126,8 @@ export class InstanceRunner extends EventEmitter {
       product: this.options.config.product,
       offset: this.options.offset,
       machine: this.machine,
-      ...(run && { pid: run.pid, pgid: run.pgid, startTime: run.startTime, writerPid: run.writerPid }),
+      ...(run && { pid: run.pid, pgid: run.pgid, writerPid: run.writerPid }),
+      ...(run?.startTime !== undefined && { startTime: run.startTime }),
       ...(run && { startedAt: run.startedAt }),
       ...(run?.jvmPid !== undefined && { jvmPid: run.jvmPid }),
       ...(run?.jvmStartTime !== undefined && { jvmStartTime: run.jvmStartTime }),
@@ -163,14 +164,7 @@ export class InstanceRunner extends EventEmitter {
     this.halted = true;
     clearTimeout(this.restartTimer);
     const run = this.run;
-    if (run && !run.over) {
-      try {
-        process.kill(-run.pgid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await groupGone(run.pgid, 5000);
-    }
+    if (run && !run.over) await killGroup(run.pgid);
   }
 
   private dispatch(event: MachineEvent): void {
@@ -215,13 +209,7 @@ export class InstanceRunner extends EventEmitter {
   }
 
   private enqueue(operation: () => Promise<void>): void {
-    this.operations = this.operations.then(operation).catch((error: unknown) => {
-      this.log.error({ event: 'internal-error', error: String(error) }, 'operation failed');
-      this.dispatch({
-        type: 'ended',
-        exit: { kind: 'start-failed', reason: `supervisor error: ${String(error)}` },
-      });
-    });
+    this.operations = this.operations.then(operation).catch((error: unknown) => this.internalError(error));
   }
 
   private async launch(): Promise<void> {
@@ -265,7 +253,7 @@ export class InstanceRunner extends EventEmitter {
     const run: Run = {
       pid,
       pgid: pid,
-      startTime: stat?.startTime ?? 0,
+      startTime: stat?.startTime,
       startedAt: this.now(),
       writerPid: capture.writerPid,
       logStart,
@@ -278,19 +266,23 @@ export class InstanceRunner extends EventEmitter {
     run.stopWatching = this.watchStart(run, logFile);
     void child.then((result) => {
       run.exit = { code: result.exitCode ?? null, signal: result.signal ?? null };
-      void this.onScriptExit(run, capture);
+      this.onScriptExit(run, capture).catch((error: unknown) => this.internalError(error, run));
     });
   }
 
   /** Watches output and probes until ready, or until the start fails; returns a function that stops it. */
   private watchStart(run: Run, logFile: string): () => void {
-    const timers: NodeJS.Timeout[] = [];
+    let probeTimer: NodeJS.Timeout | undefined;
     let probing = false;
     let done = false;
     const finish = () => {
       done = true;
       tail.stop();
-      for (const timer of timers) clearTimeout(timer);
+      clearTimeout(probeTimer);
+      clearTimeout(deadline);
+    };
+    const guard = (work: Promise<void>) => {
+      work.catch((error: unknown) => this.internalError(error, run));
     };
     const fail = (reason: string) => {
       if (done || run.over) return;
@@ -309,48 +301,52 @@ export class InstanceRunner extends EventEmitter {
       if (unbound.length > 0)
         this.log.warn({ event: 'ports-not-listening', ports: unbound }, 'planned ports not listening');
       finish();
-      run.jvmPid = await this.readJvmPid(run.pgid);
-      if (run.jvmPid !== undefined) run.jvmStartTime = (await readProcStat(run.jvmPid))?.startTime;
+      await this.identifyJvm(run);
+      // The run may have ended while this awaited, and a new one begun: its readiness is its own.
+      if (run.over || this.run !== run) return;
       this.dispatch({ type: 'ready' });
       this.monitorHealth(run);
     };
     const probe = async () => {
       if (done || run.over) return;
       if (await this.readinessAnswers()) return ready();
-      timers.push(setTimeout(probe, this.options.probeIntervalMs ?? 100));
+      if (!done) probeTimer = setTimeout(() => guard(probe()), this.options.probeIntervalMs ?? 100);
     };
     const startProbing = () => {
       if (probing) return;
       probing = true;
-      void probe();
+      guard(probe());
     };
     const tail = followLog(logFile, {
       fromOffset: run.logStart?.offset ?? 0,
       ...(run.logStart && { inode: run.logStart.inode }),
       onLine: (line: string) => {
+        if (line.startsWith(markerPrefix)) return;
         if (bindFailure.test(line)) {
-          void portsNotHeld(this.ports, run.pgid).then((missing) =>
-            fail(
-              `java.net.BindException: ${missing.length ? missing.map(describeMissingPort).join('; ') : 'a port was taken'}`,
-            ),
-          );
+          portsNotHeld(this.ports, run.pgid)
+            .then((missing) => {
+              const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+              const what = taken.length
+                ? taken.map(describeMissingPort).join('; ')
+                : 'a planned port was taken';
+              fail(`java.net.BindException: ${what}`);
+            })
+            .catch((error: unknown) => this.internalError(error, run));
           return;
         }
         const failure = this.product.startFailures.find((re) => re !== bindFailure && re.test(line));
         if (failure) return fail(`start failed: ${line.trim()}`);
         if (this.readiness.line?.test(line)) {
-          if (this.readiness.url === undefined && this.readiness.ports === undefined) void ready();
+          if (this.readiness.url === undefined && this.readiness.ports === undefined) guard(ready());
           else startProbing();
         }
       },
     });
     if (this.readiness.line === undefined) startProbing();
     const timeoutSeconds = this.options.config.startTimeoutSeconds;
-    timers.push(
-      setTimeout(
-        () => fail(`not ready within startTimeoutSeconds (${timeoutSeconds}s)`),
-        timeoutSeconds * 1000,
-      ),
+    const deadline = setTimeout(
+      () => fail(`not ready within startTimeoutSeconds (${timeoutSeconds}s)`),
+      timeoutSeconds * 1000,
     );
     return finish;
   }
@@ -381,6 +377,7 @@ export class InstanceRunner extends EventEmitter {
             : 'a planned port refuses connections';
       if (run.over || this.state !== 'running') return;
       const wasOk = this.health?.ok ?? true;
+      const flipped = wasOk !== (error === undefined);
       if (error === undefined) {
         if (!wasOk) this.log.info({ event: 'healthy' }, 'health check passes again');
         this.health = { ok: true, since: wasOk ? (this.health?.since ?? this.now()) : this.now() };
@@ -397,10 +394,23 @@ export class InstanceRunner extends EventEmitter {
           return;
         }
       }
-      this.emit('change');
-      setTimeout(check, this.options.healthIntervalMs ?? 5000).unref();
+      if (flipped) this.emit('change');
+      schedule();
     };
-    setTimeout(check, this.options.healthIntervalMs ?? 5000).unref();
+    const schedule = () => {
+      setTimeout(() => check().catch((error: unknown) => this.internalError(error, run)), interval).unref();
+    };
+    const interval = this.options.healthIntervalMs ?? 5000;
+    schedule();
+  }
+
+  /**
+   * Who the run's JVM is now: the 121 loop may have started a new one since the last look, so this is
+   * read again before a stop signals it.
+   */
+  private async identifyJvm(run: Run): Promise<void> {
+    run.jvmPid = await this.readJvmPid(run.pgid);
+    run.jvmStartTime = run.jvmPid === undefined ? undefined : (await readProcStat(run.jvmPid))?.startTime;
   }
 
   /** The JVM's pid from the pid file WSO2 writes, trusted only when that process is in our group. */
@@ -417,7 +427,9 @@ export class InstanceRunner extends EventEmitter {
   private async onScriptExit(run: Run, capture: Capture): Promise<void> {
     if (this.state === 'stopping' || run.over) return; // terminate() ends this run
     run.stopWatching();
-    const jvmAlive = run.jvmPid !== undefined && (await readProcStat(run.jvmPid))?.pgid === run.pgid;
+    const wasReady = this.state === 'running';
+    await this.identifyJvm(run);
+    const jvmAlive = run.jvmPid !== undefined;
     // Leftovers (a grandchild, the diagnostics child, an orphaned JVM) are ours: end them before a restart.
     await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 });
     const status = run.exit?.signal ? `signal ${run.exit.signal}` : `status ${run.exit?.code ?? '?'}`;
@@ -432,9 +444,12 @@ export class InstanceRunner extends EventEmitter {
     } else if (isGracefulShutdown(this.product, lines)) {
       exit = { kind: 'clean', reason: 'shut down gracefully (from its console or API)' };
     } else {
-      const last = lastOutputLine(lines);
-      const phase = this.state === 'running' ? 'crashed' : 'ended before it was ready';
-      exit = { kind: 'crash', reason: `${phase}: script ${status}${last ? `, last output: ${last}` : ''}` };
+      // "Never became ready" is told apart from "crashed after it was ready" (lessons, section 5).
+      const failure = lines.find((line) => this.product.startFailures.some((re) => re.test(line)));
+      const last = failure?.trim() ?? lastOutputLine(lines);
+      const phase = wasReady ? 'crashed' : 'ended before it was ready';
+      const kind = wasReady ? 'crash' : 'start-failed';
+      exit = { kind, reason: `${phase}: script ${status}${last ? `, last output: ${last}` : ''}` };
     }
     this.endRun(run, { ...exit, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null });
   }
@@ -447,6 +462,7 @@ export class InstanceRunner extends EventEmitter {
       return;
     }
     run.stopWatching();
+    await this.identifyJvm(run);
     const timeoutMs = this.options.config.stopTimeoutSeconds * 1000;
     const { graceful } = await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs });
     if (!graceful)
@@ -462,12 +478,36 @@ export class InstanceRunner extends EventEmitter {
   }
 
   private endRun(run: Run, exit: Omit<ExitRecord, 'at'>): void {
-    if (run.over) return;
+    if (run.over || run !== this.run) return;
     run.over = true;
     this.health = undefined;
     this.dispatch({ type: 'ended', exit });
     // Logged after the transition: the machine decides whether the run ended as asked or as a failure.
     this.log.info({ event: 'ended', ...this.machine.lastExit }, 'run ended');
+  }
+
+  /**
+   * A bug or an I/O failure inside the supervisor must neither crash it nor leave the instance stuck in
+   * `starting` or `stopping`: the live run is stopped whole and ends as a crash (the policy decides).
+   */
+  private internalError(error: unknown, run: Run | undefined = this.run): void {
+    this.log.error(
+      { event: 'internal-error', error: String((error as Error)?.stack ?? error) },
+      'internal error',
+    );
+    if (run === undefined || run.over) {
+      if (this.state === 'starting' || this.state === 'stopping') {
+        this.dispatch({
+          type: 'ended',
+          exit: { kind: 'crash', reason: `supervisor error: ${String(error)}` },
+        });
+      }
+      return;
+    }
+    run.stopWatching();
+    void terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 }).then(() =>
+      this.endRun(run, { kind: 'crash', reason: `supervisor error: ${String(error)}` }),
+    );
   }
 
   private logFile(): string {
@@ -522,7 +562,8 @@ export class InstanceRunner extends EventEmitter {
       const ours = await Promise.all(
         [...held].map(async ([port, holder]) => {
           const stat = await readProcStat(holder.pid);
-          return stat !== undefined && stat.startTime >= run.startTime ? [port] : [];
+          // Without the run's start time, any holder may be ours: wait for it (bounded).
+          return stat !== undefined && stat.startTime >= (run.startTime ?? 0) ? [port] : [];
         }),
       );
       const waiting = ours.flat();

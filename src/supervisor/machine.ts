@@ -119,7 +119,10 @@ export function transition(
       };
 
     case 'ended': {
-      if (current.state === 'stopped' || current.state === 'backoff') return stay(current);
+      // Only a live run can end: a late report must not restart a stopped, failed or exited instance.
+      if (current.state !== 'starting' && current.state !== 'running' && current.state !== 'stopping') {
+        return stay(current);
+      }
       const asked = current.state === 'stopping' && !current.failing;
       const exit: ExitRecord = current.failing
         ? { ...event.exit, ...current.failing, at: now }

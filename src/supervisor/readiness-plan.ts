@@ -26,9 +26,10 @@ export function readinessPlan(config: InstanceConfig, offset: number): Readiness
     };
   }
   if ('log' in override) return { line: new RegExp(override.log) };
-  if ('ports' in override) return { ports: planned, liveness: { ports: planned } };
+  // Probing only after the ready line holds for overrides too: early requests hurt MI's internal listeners.
+  if ('ports' in override) return { line: product.readyLine, ports: planned, liveness: { ports: planned } };
   const url = override.http.replace(/\{port:(\d+)\}/g, (_, base: string) => String(Number(base) + offset));
-  return { url, liveness: { url } };
+  return { line: product.readyLine, url, liveness: { url } };
 }
 
 function healthUrl(check: HealthCheck, offset: number): string {

@@ -153,7 +153,7 @@ describe('supervision engine', () => {
     );
     s.fleet.start(['mi']);
     const failed = await s.until('mi', (x) => x.machine.state === 'failed');
-    expect(failed.machine.lastExit).toMatchObject({ kind: 'crash', code: 1 });
+    expect(failed.machine.lastExit).toMatchObject({ kind: 'start-failed', code: 1 });
     expect(failed.machine.lastExit?.reason).toMatch(
       /ended before it was ready: script status 1, last output: CARBON cannot execute/,
     );

@@ -208,6 +208,14 @@ describe('instance state machine', () => {
     expect(drive([[1, { type: 'start' }]], settings(), starting).effects).toEqual([]);
     expect(drive([[1, { type: 'stop' }]]).effects).toEqual([]);
     expect(drive([[1, { type: 'backoff-elapsed' }]], settings(), starting).effects).toEqual([]);
+    const failed = drive(
+      [
+        [0, { type: 'start' }],
+        [9, crash()],
+      ],
+      settings({ policy: 'never' }),
+    ).state;
+    expect(drive([[10, crash('a late report')]], settings({ policy: 'always' }), failed).state).toBe(failed);
   });
 });
 
