@@ -17,9 +17,22 @@ const program = new Command('wso2-supervisor')
   .option('-f, --file <FILE>', 'manifest (default: ./instances.json, then $WSO2_SUPERVISOR_MANIFEST)')
   .option('--state-dir <DIR>', "state, sockets and logs (default: the manifest's stateDir)")
   .option('--json', 'print one JSON document on stdout')
+  .enablePositionalOptions()
   .exitOverride()
   .showSuggestionAfterError()
   .showHelpAfterError('(run wso2-supervisor --help for usage)');
+
+/**
+ * A command, taking the global options after its name too (`plan --json`), except `-f` where the command
+ * uses it itself (`logs NAME -f` follows, as tail -f does): there the manifest is `--file`.
+ */
+function command(name: string, fileShortFlag = true): Command {
+  return program
+    .command(name)
+    .option(fileShortFlag ? '-f, --file <FILE>' : '--file <FILE>', 'manifest')
+    .option('--state-dir <DIR>', 'state, sockets and logs')
+    .option('--json', 'print one JSON document on stdout');
+}
 
 function action(load: () => Promise<CommandModule>) {
   return async (...parameters: unknown[]) => {
@@ -29,6 +42,7 @@ function action(load: () => Promise<CommandModule>) {
       manifestFile: locateManifest(options.file),
       stateDir: options.stateDir,
       json: options.json === true,
+      options: command.opts(),
     };
     const args = parameters.slice(0, -2).flatMap((a) => (a === undefined ? [] : [a as string]));
     try {
@@ -39,26 +53,41 @@ function action(load: () => Promise<CommandModule>) {
   };
 }
 
-program
-  .command('validate')
+command('validate')
   .description('check the manifest and print every problem with its JSON path')
   .action(action(() => import('./commands/validate.js')));
 
-program
-  .command('plan')
+command('plan')
   .description('offsets and ports for every instance, free or busy (and by whom); launches nothing')
   .action(action(() => import('./commands/plan.js')));
 
-program
-  .command('ports')
+command('ports')
   .argument('[name]', 'one instance')
   .description("the effective port table with each port's purpose and URL hints")
   .action(action(() => import('./commands/ports.js')));
 
-program
-  .command('up')
+command('up')
   .description('start the supervisor in the foreground and the autostart instances (Ctrl-C stops them all)')
   .action(action(() => import('./commands/up.js')));
+
+command('status')
+  .argument('[name]', 'one instance')
+  .description(
+    'each instance: state, offset, pid, uptime, restarts, CPU and memory of its tree, health, last exit',
+  )
+  .action(action(() => import('./commands/status.js')));
+
+command('logs', false)
+  .argument('[name]', 'the instance whose captured output to show')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <N>', 'how many last lines to print', '50')
+  .option(
+    '--carbon',
+    "the product's own <home>/repository/logs/wso2carbon.log instead of the captured output",
+  )
+  .option('--supervisor', "the supervisor's own log")
+  .description("an instance's captured stdout and stderr, or the supervisor's log")
+  .action(action(() => import('./commands/logs.js')));
 
 try {
   await program.parseAsync();

@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { catalog, maxOffset } from '../products/catalog.js';
 import { productIds } from '../products/product.js';
+import { instanceNameMaxLength, instanceNamePattern } from './instance-name.js';
 
 /**
  * The manifest's schema: the single source of the validator, the TypeScript types and the published
  * `instances.schema.json`. Messages here are the "what was wrong" half of a problem; `problems.ts` adds
  * the path, what was found and what to do.
  */
-
-/** Instance names become file names (logs, state), so nothing but this is accepted. */
-export const instanceNamePattern = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** A week: far beyond any sane timeout, and well inside what a timer can wait (24.8 days). */
 const maxSeconds = 7 * 24 * 3600;
@@ -101,7 +99,7 @@ export const instanceSchema = z
   .strictObject({
     name: z
       .string({ error: 'name must be a string' })
-      .max(48, { error: 'name is longer than 48 characters' })
+      .max(instanceNameMaxLength, { error: `name is longer than ${instanceNameMaxLength} characters` })
       .regex(instanceNamePattern, { error: 'name may hold only lowercase letters, digits, "-" and "_"' })
       .meta({ description: 'Unique; names log and state files: [a-z0-9][a-z0-9_-]*, at most 48.' }),
     product: z.enum(productIds, { error: `product must be one of ${productIds.join(', ')}` }),

@@ -304,8 +304,8 @@ export class InstanceRunner extends EventEmitter {
       await this.identifyJvm(run);
       // The run may have ended while this awaited, and a new one begun: its readiness is its own.
       if (run.over || this.run !== run) return;
+      this.monitorHealth(run); // first, so that the snapshot the transition saves shows the health
       this.dispatch({ type: 'ready' });
-      this.monitorHealth(run);
     };
     const probe = async () => {
       if (done || run.over) return;

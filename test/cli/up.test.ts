@@ -73,10 +73,35 @@ describe('wso2-supervisor up (foreground)', () => {
       expect(new Set(instance.ports.map((p) => p.state))).toEqual(new Set(['own']));
     }
 
+    interface StatusDoc {
+      supervised: boolean;
+      instances: {
+        name: string;
+        state: string;
+        pid: number | null;
+        memoryBytes: number | null;
+        health: string;
+      }[];
+    }
+    const status = await execa(process.execPath, [cliPath, 'status', '--json'], { cwd: root, reject: false });
+    expect(status.exitCode).toBe(0);
+    const live = JSON.parse(String(status.stdout)) as StatusDoc;
+    expect(live.supervised).toBe(true);
+    for (const instance of live.instances) {
+      expect(instance).toMatchObject({ state: 'running', health: 'ok' });
+      expect(instance.pid).toBeGreaterThan(0);
+      expect(instance.memoryBytes).toBeGreaterThan(0);
+    }
+
     up.kill('SIGTERM');
     const result = await up;
     expect(result.exitCode).toBe(0);
     for (const pgid of pgids) expect(await groupMembers(pgid)).toEqual([]);
+
+    const after = await execa(process.execPath, [cliPath, 'status'], { cwd: root, reject: false });
+    expect(after.exitCode).toBe(4);
+    expect(String(after.stdout)).toMatch(/NOT SUPERVISED/);
+    expect(String(after.stdout)).toMatch(/gw\s+apim\s+stopped/);
     expect([...(await probePorts(planned)).values()].every((s) => s.free)).toBe(true);
     expect(String(result.stdout)).toMatch(/"event":"state".*"to":"running"/);
   });
