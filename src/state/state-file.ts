@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
 
@@ -45,5 +45,17 @@ export class StateFile {
       await writeFile(temporary, `${JSON.stringify(this.document, null, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.file);
     } while (this.pending);
+  }
+}
+
+/** The last state a supervisor wrote, or nothing (first run, or a file that is not ours). */
+export async function readStateDocument(stateDir: string): Promise<StateDocument | undefined> {
+  const text = await readFile(path.join(stateDir, 'state.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const document = JSON.parse(text) as StateDocument;
+    return document.version === 1 && typeof document.instances === 'object' ? document : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
-import { StateFile } from '../state/state-file.js';
-import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
+import { isSameProcess } from '../process/proc-stat.js';
+import { terminateGroup } from '../process/terminate.js';
+import { type StateDocument, StateFile } from '../state/state-file.js';
+import { InstanceRunner, type InstanceSnapshot, type RunnerOptions } from './instance-runner.js';
 
 /**
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
@@ -39,6 +41,35 @@ export class Fleet extends EventEmitter {
     this.runners = runners;
     this.dependsOn = new Map(manifest.instances.map((i) => [i.name, i.dependsOn]));
     this.stateFile = new StateFile(manifest.stateDir);
+  }
+
+  /**
+   * Takes over the runs an earlier supervisor recorded (it crashed, or was killed): a run still alive, by
+   * pid and process start time (never a recycled pid), is adopted, not launched again; one recorded as live
+   * but gone ended while nobody watched, and its restart policy applies. Returns what was adopted.
+   */
+  async adopt(saved: StateDocument | undefined): Promise<string[]> {
+    const adopted: string[] = [];
+    for (const [name, runner] of this.runners) {
+      const record = saved?.instances[name];
+      if (record === undefined || !['starting', 'running', 'stopping'].includes(record.machine.state))
+        continue;
+      if (await isLive(record)) {
+        if (record.offset === runner.snapshot().offset) {
+          runner.adopt(record);
+          adopted.push(name);
+          continue;
+        }
+        // The manifest now wants another offset: the old run is ours (verified), so it is stopped whole.
+        this.log.warn(
+          { event: 'offset-changed', instance: name, from: record.offset },
+          'stopping a run at an old offset',
+        );
+        await terminateGroup({ pgid: record.pgid as number, jvmPid: record.jvmPid, timeoutMs: 30_000 });
+      }
+      runner.endedUnwatched(record);
+    }
+    return adopted;
   }
 
   /** Starts the named instances (default: every autostart one), each once its dependencies are running. */
@@ -117,4 +148,15 @@ export class Fleet extends EventEmitter {
       instances: this.snapshot(),
     };
   }
+}
+
+/** The recorded run still lives: its start script, or failing that its JVM, is the very process recorded. */
+async function isLive(record: InstanceSnapshot): Promise<boolean> {
+  if (record.pid === undefined || record.pgid === undefined || record.writerPid === undefined) return false;
+  if (record.startTime !== undefined && (await isSameProcess(record.pid, record.startTime))) return true;
+  return (
+    record.jvmPid !== undefined &&
+    record.jvmStartTime !== undefined &&
+    isSameProcess(record.jvmPid, record.jvmStartTime)
+  );
 }

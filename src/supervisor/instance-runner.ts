@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
-import { type Capture, endOf, startCapture } from '../capture/capture.js';
+import { type Capture, endOf, startCapture, waitForWriterExit } from '../capture/capture.js';
 import { followLog, type LogPosition, readLogTail } from '../capture/log-tail.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { describeHolder } from '../ports/describe-plan.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { probePorts } from '../ports/probe-ports.js';
 import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
-import { readProcStat } from '../process/proc-stat.js';
+import { isSameProcess, readProcStat } from '../process/proc-stat.js';
 import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
@@ -42,7 +42,12 @@ interface Run {
   /** Set once the run's end has been handled, so late callbacks do nothing. */
   over: boolean;
   stopWatching: () => void;
+  /** Launched by an earlier supervisor: not our child, so its end is noticed by polling, not waitpid. */
+  readonly adopted?: boolean;
 }
+
+/** How often an adopted instance (not our child) is checked for its end. */
+const adoptedPollMs = 250;
 
 export interface HealthReport {
   readonly ok: boolean;
@@ -137,6 +142,68 @@ export class InstanceRunner extends EventEmitter {
 
   start(): void {
     this.dispatch({ type: 'start' });
+  }
+
+  /**
+   * Takes over a run an earlier supervisor launched and recorded, after the caller verified (pid and start
+   * time) that it still lives. No process is started: the instance keeps running, its state, restarts and
+   * last exit carry over, and its end is noticed by polling since it is not our child.
+   */
+  adopt(saved: InstanceSnapshot): void {
+    if (saved.pid === undefined || saved.pgid === undefined || saved.writerPid === undefined) return;
+    const run: Run = {
+      pid: saved.pid,
+      pgid: saved.pgid,
+      startTime: saved.startTime,
+      startedAt: saved.startedAt ?? this.now(),
+      writerPid: saved.writerPid,
+      logStart: undefined,
+      jvmPid: saved.jvmPid,
+      jvmStartTime: saved.jvmStartTime,
+      over: false,
+      stopWatching: () => {},
+      adopted: true,
+    };
+    this.run = run;
+    // A run caught starting or stopping is watched as running: its health check tells the rest.
+    const state =
+      saved.machine.state === 'stopping' || saved.machine.state === 'starting'
+        ? 'running'
+        : saved.machine.state;
+    const { detail: _detail, ...machine } = saved.machine;
+    this.machine = { ...machine, state, readySince: saved.machine.readySince ?? this.now() };
+    this.log.info(
+      { event: 'adopted', pid: run.pid, jvmPid: run.jvmPid, offset: this.options.offset },
+      'adopted',
+    );
+    this.monitorHealth(run);
+    const poll = setInterval(() => {
+      void this.stillAlive(run).then((alive) => {
+        if (alive || run.over) return;
+        clearInterval(poll);
+        this.onScriptExit(run).catch((error: unknown) => this.internalError(error, run));
+      });
+    }, adoptedPollMs);
+    run.stopWatching = () => clearInterval(poll);
+    this.emit('change');
+  }
+
+  /** The run's start script is still the very process that was recorded (zombies and recycled pids are not). */
+  private async stillAlive(run: Run): Promise<boolean> {
+    return run.startTime !== undefined && isSameProcess(run.pid, run.startTime);
+  }
+
+  /**
+   * An instance recorded as live whose processes were all gone when this supervisor started: it ended
+   * while no supervisor watched. Judged as a crash, so its policy decides what happens next.
+   */
+  endedUnwatched(saved: InstanceSnapshot): void {
+    const { detail: _detail, ...machine } = saved.machine;
+    this.machine = { ...machine, state: 'running' };
+    this.dispatch({
+      type: 'ended',
+      exit: { kind: 'crash', reason: 'ended while no supervisor was watching' },
+    });
   }
 
   /** Asks for a stop and resolves once the instance has settled (stopped, or it was not running). */
@@ -266,7 +333,7 @@ export class InstanceRunner extends EventEmitter {
     run.stopWatching = this.watchStart(run, logFile);
     void child.then((result) => {
       run.exit = { code: result.exitCode ?? null, signal: result.signal ?? null };
-      this.onScriptExit(run, capture).catch((error: unknown) => this.internalError(error, run));
+      this.onScriptExit(run).catch((error: unknown) => this.internalError(error, run));
     });
   }
 
@@ -424,7 +491,7 @@ export class InstanceRunner extends EventEmitter {
   }
 
   /** The script ended. If the supervisor did not ask, find out whether the JVM shut down or crashed. */
-  private async onScriptExit(run: Run, capture: Capture): Promise<void> {
+  private async onScriptExit(run: Run): Promise<void> {
     if (this.state === 'stopping' || run.over) return; // terminate() ends this run
     run.stopWatching();
     const wasReady = this.state === 'running';
@@ -432,8 +499,16 @@ export class InstanceRunner extends EventEmitter {
     const jvmAlive = run.jvmPid !== undefined;
     // Leftovers (a grandchild, the diagnostics child, an orphaned JVM) are ours: end them before a restart.
     await terminateGroup({ pgid: run.pgid, jvmPid: run.jvmPid, timeoutMs: 5000 });
-    const status = run.exit?.signal ? `signal ${run.exit.signal}` : `status ${run.exit?.code ?? '?'}`;
-    await this.flushed(capture, `start script (pid ${run.pid}) ended with ${status}`);
+    const status = run.adopted
+      ? 'an unknown status (adopted: not our child)'
+      : run.exit?.signal
+        ? `signal ${run.exit.signal}`
+        : `status ${run.exit?.code ?? '?'}`;
+    // Everything the run wrote must be in the log before it is judged: our own pipe gets a marker; an
+    // adopted run's writer (the earlier supervisor's) ends once the instance's last process is gone.
+    if (run.adopted) await waitForWriterExit(run.writerPid, 2000);
+    else if (this.capture)
+      await this.flushed(this.capture, `start script (pid ${run.pid}) ended with ${status}`);
     const lines = thisRunsLines(await readLogTail(this.logFile(), 64 * 1024));
     let exit: Omit<ExitRecord, 'at'>;
     if (jvmAlive) {

@@ -6,7 +6,7 @@ import { stateDirOf } from '../../manifest/state-dir.js';
 import { groupMembers, isSameProcess } from '../../process/proc-stat.js';
 import { portSet, productOf } from '../../products/catalog.js';
 import type { ProductId } from '../../products/product.js';
-import type { StateDocument } from '../../state/state-file.js';
+import { readStateDocument } from '../../state/state-file.js';
 import type { InstanceSnapshot } from '../../supervisor/instance-runner.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
@@ -19,7 +19,7 @@ import { renderTable } from '../table.js';
  */
 export async function run(context: CommandContext, name?: string): Promise<number> {
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
-  const state = await readState(stateDir);
+  const state = await readStateDocument(stateDir);
   const supervisorPid = await runningSupervisor(stateDir);
   const all = Object.values(state?.instances ?? {});
   if (name !== undefined && !all.some((i) => i.name === name)) {
@@ -146,16 +146,6 @@ function keyUrls(product: ProductId, offset: number): string[] {
   return product === 'apim'
     ? at('https-servlet', ['/publisher', '/devportal'])
     : at('management', ['/management']);
-}
-
-async function readState(stateDir: string): Promise<StateDocument | undefined> {
-  const text = await readFile(path.join(stateDir, 'state.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as StateDocument;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The pid of the supervisor holding this state folder's lock, if it is alive. */

@@ -3,6 +3,7 @@ import { supervisorLogger } from '../../log/supervisor-log.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeProblem, describeReason } from '../../ports/describe-plan.js';
 import { planFleet } from '../../ports/plan-fleet.js';
+import { readStateDocument } from '../../state/state-file.js';
 import { acquireLock } from '../../state/supervisor-lock.js';
 import { Fleet } from '../../supervisor/fleet.js';
 import type { CommandContext } from '../context.js';
@@ -23,7 +24,10 @@ export async function run(context: CommandContext): Promise<number> {
   }
   const lock = await acquireLock(manifest.stateDir);
   const { log, flush } = supervisorLogger(manifest.stateDir);
+  const saved = await readStateDocument(manifest.stateDir);
   const fleet = new Fleet(manifest, plan, log);
+  const adopted = await fleet.adopt(saved);
+  if (adopted.length > 0) log.info({ event: 'adopted', instances: adopted }, 're-adopted running instances');
   const offsets = plan.instances.map((i) => ({
     instance: i.name,
     offset: i.offset,
