@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors.js';
 import { locateManifest } from '../manifest/locate.js';
 import type { CommandContext } from './context.js';
@@ -10,7 +10,9 @@ import { reportError } from './report-error.js';
  * only when their command runs, so a quick command does not pay for the others' start-up.
  */
 
-type CommandModule = { run(context: CommandContext, ...args: string[]): Promise<number | undefined> };
+/** A command module: `run` takes the context, then its positional arguments (a list for variadic ones). */
+type Run = (context: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
+type CommandModule = { run(context: CommandContext, ...args: never[]): Promise<number | undefined> };
 
 const program = new Command('wso2-supervisor')
   .description('Launches and supervises WSO2 runtimes with non-clashing port offsets.')
@@ -34,7 +36,8 @@ function command(name: string, fileShortFlag = true): Command {
     .option('--json', 'print one JSON document on stdout');
 }
 
-function action(load: () => Promise<CommandModule>) {
+/** The command's handler: `leading` arguments first (a verb shared by several commands), then the parsed ones. */
+function action(load: () => Promise<CommandModule>, ...leading: string[]) {
   return async (...parameters: unknown[]) => {
     const command = parameters.at(-1) as Command;
     const options = command.optsWithGlobals<{ file?: string; stateDir?: string; json?: boolean }>();
@@ -44,9 +47,10 @@ function action(load: () => Promise<CommandModule>) {
       json: options.json === true,
       options: command.opts(),
     };
-    const args = parameters.slice(0, -2).flatMap((a) => (a === undefined ? [] : [a as string]));
+    const args = parameters.slice(0, -2).filter((a) => a !== undefined);
     try {
-      process.exitCode = (await (await load()).run(context, ...args)) ?? exitCodes.ok;
+      const run = (await load()).run as Run;
+      process.exitCode = (await run(context, ...leading, ...args)) ?? exitCodes.ok;
     } catch (error) {
       process.exitCode = reportError(error, context.json);
     }
@@ -67,7 +71,10 @@ command('ports')
   .action(action(() => import('./commands/ports.js')));
 
 command('up')
-  .description('start the supervisor in the foreground and the autostart instances (Ctrl-C stops them all)')
+  .option('-d, --detach', 'run the supervisor as a background daemon')
+  .option('--no-wait', 'with -d: return as soon as the daemon listens')
+  .addOption(new Option('--daemon').hideHelp())
+  .description('start the supervisor (foreground, or -d as a daemon) and the autostart instances')
   .action(action(() => import('./commands/up.js')));
 
 command('status')
@@ -88,6 +95,18 @@ command('logs', false)
   .option('--supervisor', "the supervisor's own log")
   .description("an instance's captured stdout and stderr, or the supervisor's log")
   .action(action(() => import('./commands/logs.js')));
+
+for (const verb of ['start', 'stop', 'restart'] as const) {
+  command(verb)
+    .argument('[names...]', 'instances')
+    .option('--all', 'every instance')
+    .description(`${verb} instances through the running supervisor`)
+    .action(action(() => import('./commands/control.js'), verb));
+}
+
+command('down')
+  .description('stop every instance (dependents first) and the supervisor')
+  .action(action(() => import('./commands/down.js')));
 
 try {
   await program.parseAsync();

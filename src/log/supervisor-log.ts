@@ -10,7 +10,10 @@ const rotateAtBytes = 10 * 1024 * 1024;
  * Structured events (pino JSON lines) to `<stateDir>/logs/supervisor.log`, and to the terminal: pretty on
  * a TTY (NO_COLOR honoured), JSON lines otherwise so that scripts and journald can parse them.
  */
-export function supervisorLogger(stateDir: string): { log: Logger; file: string; flush(): void } {
+export function supervisorLogger(
+  stateDir: string,
+  options: { terminal: boolean } = { terminal: true },
+): { log: Logger; file: string; flush(): void } {
   const dir = path.join(stateDir, 'logs');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'supervisor.log');
@@ -19,9 +22,13 @@ export function supervisorLogger(stateDir: string): { log: Logger; file: string;
   const terminal = process.stdout.isTTY
     ? pretty({ colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', sync: true })
     : pino.destination({ dest: 1, sync: true });
+  // A daemon has no terminal: its log file is the whole story (`logs --supervisor`).
+  const streams = options.terminal
+    ? [{ stream: fileStream }, { stream: terminal }]
+    : [{ stream: fileStream }];
   const log = pino(
     { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.multistream([{ stream: fileStream }, { stream: terminal }]),
+    pino.multistream(streams),
   );
   return { log, file, flush: () => fileStream.flushSync() };
 }

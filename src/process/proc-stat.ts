@@ -69,3 +69,17 @@ export async function isSameProcess(pid: number, startTime: number): Promise<boo
   const stat = await readProcStat(pid);
   return stat !== undefined && stat.state !== 'Z' && stat.startTime === startTime;
 }
+
+/**
+ * Whether a process runs: it exists and is not a zombie. `kill(pid, 0)` alone calls a zombie alive, and
+ * where pid 1 does not reap orphans (containers) a dead supervisor can stay a zombie indefinitely.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const stat = parseStat(pid, readSafe(`/proc/${pid}/stat`));
+  return stat === undefined ? process.platform !== 'linux' : stat.state !== 'Z';
+}

@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SupervisorError } from '../errors.js';
+import { isRunning } from '../process/proc-stat.js';
 
 export class AlreadyRunningError extends SupervisorError {
   readonly exitCode = 1;
@@ -38,21 +39,12 @@ export async function acquireLock(stateDir: string): Promise<{ release(): Promis
         const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
         if (!Number.isInteger(holder))
           throw new Error(`the lock ${file} is unreadable: remove it if no supervisor runs`);
-        if (holder !== process.pid && isAlive(holder)) throw new AlreadyRunningError(holder, stateDir);
+        if (holder !== process.pid && isRunning(holder)) throw new AlreadyRunningError(holder, stateDir);
         await unlink(file).catch(() => undefined);
       }
     }
     throw new Error(`could not take the lock ${file}`);
   } finally {
     await unlink(temporary).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -96,6 +96,46 @@ export class Fleet extends EventEmitter {
     await Promise.all(names.map(stopOne));
   }
 
+  /** Stops the instances (dependents first), then starts them again (dependencies first). */
+  async restart(names: readonly string[]): Promise<void> {
+    await this.stop(names);
+    this.start(names);
+  }
+
+  /**
+   * Resolves once every named instance has settled after a start: running, or given up on (failed,
+   * exited, stopped), or still retrying (backoff) when the time is up.
+   */
+  settled(names: readonly string[], timeoutMs: number): Promise<void> {
+    const done = () =>
+      names.every((name) => {
+        const state = this.runner(name).state;
+        return (
+          state === 'running' ||
+          state === 'failed' ||
+          state === 'exited' ||
+          (state === 'stopped' && !this.waiting.has(name))
+        );
+      });
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.off('change', check);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.on('change', check);
+    });
+  }
+
+  get names(): string[] {
+    return [...this.runners.keys()];
+  }
+
   /** SIGKILL every instance at once. */
   async kill(): Promise<void> {
     this.waiting.clear();

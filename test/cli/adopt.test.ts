@@ -62,7 +62,14 @@ describe('re-adoption after the supervisor is killed', () => {
     };
     const until = async (what: string, predicate: (doc: StateDoc) => boolean) => {
       let doc: StateDoc | undefined;
-      await waitFor(what, async () => predicate((doc = await read())), 60_000);
+      await waitFor(
+        what,
+        async () => {
+          doc = await read();
+          return predicate(doc);
+        },
+        60_000,
+      );
       return doc as StateDoc;
     };
     return { root, stateFile, read, up, until };

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pidusage from 'pidusage';
+import { controlRequest, NoSupervisorError } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
 import { groupMembers, isSameProcess } from '../../process/proc-stat.js';
@@ -148,18 +148,13 @@ function keyUrls(product: ProductId, offset: number): string[] {
     : at('management', ['/management']);
 }
 
-/** The pid of the supervisor holding this state folder's lock, if it is alive. */
+/** The pid of the supervisor answering on this state folder's control socket, if one does. */
 async function runningSupervisor(stateDir: string): Promise<number | undefined> {
-  const pid = Number.parseInt(
-    await readFile(path.join(stateDir, 'supervisor.pid'), 'utf8').catch(() => ''),
-    10,
-  );
-  if (!Number.isInteger(pid)) return undefined;
   try {
-    process.kill(pid, 0);
-    return pid;
+    return ((await controlRequest(stateDir, 'GET', '/v1/status')) as { supervisorPid: number }).supervisorPid;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+    if (error instanceof NoSupervisorError) return undefined;
+    throw error;
   }
 }
 

@@ -1,3 +1,5 @@
+import { startControlServer } from '../../daemon/control-server.js';
+import { daemonize } from '../../daemon/daemonize.js';
 import { exitCodes } from '../../errors.js';
 import { supervisorLogger } from '../../log/supervisor-log.js';
 import { loadManifest } from '../../manifest/load.js';
@@ -9,11 +11,20 @@ import { Fleet } from '../../supervisor/fleet.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostic } from '../print.js';
 
+interface UpOptions {
+  detach?: boolean;
+  wait?: boolean;
+  /** Internal: this process is the daemon `up -d` started. */
+  daemon?: boolean;
+}
+
 /**
- * `up` in the foreground: plan, launch the autostart instances in dependency order, log every state change;
- * SIGINT/SIGTERM stop everything gracefully (dependents first) and exit 0; a second signal kills at once.
+ * `up`: plan, launch the autostart instances in dependency order, serve the control socket and log every
+ * state change; SIGINT/SIGTERM or `down` stop everything gracefully (dependents first) and exit 0; a second
+ * signal kills at once. `up -d` runs the same as a daemon in its own session and returns once it listens.
  */
 export async function run(context: CommandContext): Promise<number> {
+  const options = context.options as UpOptions;
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
   const plan = await planFleet(manifest);
   if (plan.problems.length > 0) {
@@ -22,8 +33,11 @@ export async function run(context: CommandContext): Promise<number> {
     printDiagnostic('Nothing was started.');
     return exitCodes.portsUnavailable;
   }
+  if (options.detach && !options.daemon)
+    return daemonize(manifest, { wait: options.wait !== false, json: context.json });
+
   const lock = await acquireLock(manifest.stateDir);
-  const { log, flush } = supervisorLogger(manifest.stateDir);
+  const { log, flush } = supervisorLogger(manifest.stateDir, { terminal: !options.daemon });
   const saved = await readStateDocument(manifest.stateDir);
   const fleet = new Fleet(manifest, plan, log);
   const adopted = await fleet.adopt(saved);
@@ -35,25 +49,37 @@ export async function run(context: CommandContext): Promise<number> {
   }));
   log.info({ event: 'up', manifest: manifest.file, stateDir: manifest.stateDir, offsets }, 'supervisor up');
   await fleet.flush();
-  fleet.start(manifest.instances.filter((i) => i.autostart).map((i) => i.name));
 
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  const exitCode = await new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals === 1) {
-        log.info({ event: 'down', signal }, 'stopping every instance');
+  let down: (reason: string) => void = () => {};
+  const stopped = new Promise<number>((resolve) => {
+    let requests = 0;
+    down = (reason) => {
+      requests++;
+      if (requests === 1) {
+        log.info({ event: 'down', reason }, 'stopping every instance');
         void fleet.stop().then(() => resolve(exitCodes.ok));
-      } else {
-        log.warn({ event: 'kill', signal }, 'second signal: killing every instance at once');
+      } else if (requests === 2) {
+        log.warn({ event: 'kill', reason }, 'asked again: killing every instance at once');
         void fleet.kill().then(() => resolve(130));
       }
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
   });
+  const startTimeoutMs = Math.max(...manifest.instances.map((i) => i.startTimeoutSeconds)) * 1000;
+  const control = await startControlServer({
+    stateDir: manifest.stateDir,
+    fleet,
+    log,
+    startTimeoutMs,
+    onDown: () => down('down requested'),
+  });
+  process.on('SIGINT', () => down('SIGINT'));
+  process.on('SIGTERM', () => down('SIGTERM'));
+  fleet.start(manifest.instances.filter((i) => i.autostart).map((i) => i.name));
+
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const exitCode = await stopped;
   clearInterval(keepAlive);
+  await control.close();
   await fleet.close();
   await fleet.flush();
   log.info({ event: 'exit', exitCode }, 'supervisor exits');

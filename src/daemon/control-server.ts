@@ -1,0 +1,168 @@
+import { chmod, unlink } from 'node:fs/promises';
+import http from 'node:http';
+import { connect } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Fleet } from '../supervisor/fleet.js';
+import { type ControlAction, controlActions, maxRequestBytes, socketName } from './control-protocol.js';
+
+const selection = z.union([
+  z.strictObject({ names: z.array(z.string()).min(1) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ControlServerOptions {
+  readonly stateDir: string;
+  readonly fleet: Fleet;
+  readonly log: Logger;
+  /** Longest a start may take (the instances' largest startTimeoutSeconds), for start and restart answers. */
+  readonly startTimeoutMs: number;
+  readonly onDown: () => void;
+}
+
+/** Serves the control channel (see control-protocol.ts) until closed. */
+export async function startControlServer(options: ControlServerOptions): Promise<{ close(): Promise<void> }> {
+  const socket = path.join(options.stateDir, socketName);
+  await chmod(options.stateDir, 0o700);
+  await removeStaleSocket(socket);
+  const server = http.createServer((request, response) => {
+    handle(request, options)
+      .then((body) => reply(response, 200, body))
+      .catch((error: unknown) => {
+        const status = error instanceof RequestError ? error.status : 500;
+        if (status === 500)
+          options.log.error({ event: 'control-error', error: String(error) }, 'control request failed');
+        reply(response, status, {
+          ok: false,
+          error: status === 500 ? 'internal' : 'request',
+          message: String((error as Error).message),
+        });
+      });
+  });
+  // Slow or stuck clients are cut off, and never hold the supervisor up.
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
+  const umask = process.umask(0o077); // the socket is created 0600, never briefly open to others
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socket, resolve);
+    });
+  } finally {
+    process.umask(umask);
+  }
+  await chmod(socket, 0o600);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        void unlink(socket).catch(() => undefined);
+      }),
+  };
+}
+
+/** Control requests in the order they came, each finished before the next begins. */
+let serial: Promise<unknown> = Promise.resolve();
+
+async function handle(request: http.IncomingMessage, options: ControlServerOptions): Promise<unknown> {
+  const { fleet } = options;
+  const route = `${request.method} ${request.url}`;
+  if (route === 'GET /v1/status') {
+    return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances: fleet.snapshot() };
+  }
+  if (route === 'POST /v1/down') {
+    await readBody(request);
+    setImmediate(options.onDown);
+    return { ok: true };
+  }
+  const action = /^POST \/v1\/(\w+)$/.exec(route)?.[1] as ControlAction | undefined;
+  if (action === undefined || !controlActions.includes(action))
+    throw new RequestError(404, `no such request: ${route}`);
+  const names = namesOf(await readBody(request), fleet.names);
+  options.log.info({ event: 'control', action, instances: names }, 'control request');
+  // One request at a time, each carried through: twenty concurrent restarts are twenty restarts in turn,
+  // and each answers with where its own request left the instances.
+  const done = serial.then(async () => {
+    if (action === 'stop') await fleet.stop(names);
+    else {
+      if (action === 'restart') await fleet.restart(names);
+      else fleet.start(names);
+      await fleet.settled(names, options.startTimeoutMs);
+    }
+    const snapshot = fleet.snapshot();
+    return { ok: true, instances: names.map((name) => snapshot[name]) };
+  });
+  serial = done.catch(() => undefined);
+  return done;
+}
+
+function namesOf(body: unknown, known: readonly string[]): string[] {
+  const parsed = selection.safeParse(body);
+  if (!parsed.success) throw new RequestError(400, 'the body must be {"names": [...]} or {"all": true}');
+  if ('all' in parsed.data) return [...known];
+  const unknown = parsed.data.names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new RequestError(
+      400,
+      `no instance named ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`,
+    );
+  }
+  return [...new Set(parsed.data.names)];
+}
+
+function readBody(request: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxRequestBytes) {
+        reject(new RequestError(413, `a request may hold at most ${maxRequestBytes} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new RequestError(400, 'the body is not JSON'));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function reply(response: http.ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(`${JSON.stringify(body)}\n`);
+}
+
+/** A socket file left by a supervisor that died: nobody answers on it, so it goes. */
+async function removeStaleSocket(socket: string): Promise<void> {
+  const answers = await new Promise<boolean>((resolve) => {
+    const probe = connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (answers) throw new Error(`another supervisor answers on ${socket}`);
+  await unlink(socket).catch(() => undefined);
+}

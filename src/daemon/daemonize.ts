@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printJson, printText } from '../cli/print.js';
+import { exitCodes } from '../errors.js';
+import type { Manifest } from '../manifest/instance-config.js';
+import { AlreadyRunningError } from '../state/supervisor-lock.js';
+import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
+import { controlRequest, NoSupervisorError } from './control-client.js';
+
+const cli = fileURLToPath(new URL('../../../bin/wso2-supervisor.js', import.meta.url));
+const settledStates = new Set(['running', 'failed', 'exited']);
+
+interface StatusAnswer {
+  supervisorPid: number;
+  instances: Record<string, InstanceSnapshot>;
+}
+
+/**
+ * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log), returns
+ * once it answers on its control socket, then (unless --no-wait) prints each instance's progress until it
+ * is running or has failed. Exit 1 when an instance would not start.
+ */
+export async function daemonize(
+  manifest: Manifest,
+  options: { wait: boolean; json: boolean },
+): Promise<number> {
+  const { stateDir } = manifest;
+  const existing = await status(stateDir);
+  if (existing) throw new AlreadyRunningError(existing.supervisorPid, stateDir);
+  // Whatever the daemon prints before its log is up (or if it dies) lands here, not in the void.
+  await mkdir(path.join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
+  const console = path.join(stateDir, 'logs', 'daemon.out');
+  const output = openSync(console, 'a', 0o600);
+  const child = spawn(
+    process.execPath,
+    [cli, '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
+    {
+      detached: true,
+      stdio: ['ignore', output, output],
+      cwd: path.dirname(manifest.file),
+      env: process.env,
+    },
+  );
+  closeSync(output);
+  child.unref();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  let answer: StatusAnswer | undefined;
+  for (const deadline = Date.now() + 30_000; answer === undefined; ) {
+    if (exited !== undefined || Date.now() > deadline) {
+      const last = (await readFile(console, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+      const why = exited === undefined ? 'no answer in 30 s' : `it exited with ${exited}`;
+      throw new Error(`the supervisor did not come up (${why}); ${console} ends:\n${last}`);
+    }
+    await delay(50);
+    answer = await status(stateDir);
+  }
+  if (!options.wait) {
+    if (options.json) printJson({ ok: true, supervisorPid: answer.supervisorPid, stateDir });
+    else printText(`Supervisor running (pid ${answer.supervisorPid}), state folder ${stateDir}.`);
+    return exitCodes.ok;
+  }
+  const autostart = manifest.instances.filter((i) => i.autostart).map((i) => i.name);
+  const timeoutMs = Math.max(...manifest.instances.map((i) => i.startTimeoutSeconds)) * 1000 + 5000;
+  const shown = new Map<string, string>();
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const now = (await status(stateDir)) ?? answer;
+    for (const name of autostart) {
+      const snapshot = now.instances[name];
+      const line = snapshot
+        ? `${snapshot.machine.state}${snapshot.machine.detail ? ` (${snapshot.machine.detail})` : ''}`
+        : '?';
+      if (!options.json && shown.get(name) !== line) printText(`${name}: ${line}`);
+      shown.set(name, line);
+    }
+    const states = autostart.map((name) => now.instances[name]?.machine.state ?? '');
+    if (states.every((state) => settledStates.has(state)) || Date.now() > deadline) {
+      const ok = states.every((state) => state === 'running');
+      if (options.json)
+        printJson({ ok, supervisorPid: now.supervisorPid, stateDir, instances: now.instances });
+      else
+        printText(
+          ok
+            ? `All ${autostart.length} instances running (supervisor pid ${now.supervisorPid}).`
+            : 'Not every instance is running: see wso2-supervisor status.',
+        );
+      return ok ? exitCodes.ok : exitCodes.operationFailed;
+    }
+    await delay(200);
+  }
+}
+
+async function status(stateDir: string): Promise<StatusAnswer | undefined> {
+  try {
+    return (await controlRequest(stateDir, 'GET', '/v1/status')) as StatusAnswer;
+  } catch (error) {
+    if (error instanceof NoSupervisorError) return undefined;
+    throw error;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,150 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeHome, makeJdk } from '../../scripts/make-home.js';
+import { groupMembers, isRunning, listProcesses } from '../../src/process/proc-stat.js';
+import { cliPath } from '../helpers/cli.js';
+import { tempDir, writeManifest } from '../helpers/fake-home.js';
+import { freeOffset } from '../helpers/free-offset.js';
+
+interface Snapshot {
+  name: string;
+  pid?: number;
+  pgid?: number;
+  machine: { state: string };
+}
+
+/** The daemon and its control commands, through the real binary against a real daemon (issue 10). */
+describe('wso2-supervisor up -d and control commands', () => {
+  let root = '';
+  afterEach(async () => {
+    await cli(['down']);
+    const state = readState();
+    for (const i of Object.values(state?.instances ?? {}))
+      if (i.pgid) for (const p of groupMembers(i.pgid)) process.kill(p.pid, 'SIGKILL');
+  });
+
+  const cli = (args: string[]) =>
+    execa(process.execPath, [cliPath, ...args], { cwd: root, reject: false, env: { NO_COLOR: '1' } });
+  const readState = (): { supervisor: { pid: number }; instances: Record<string, Snapshot> } | undefined => {
+    try {
+      return JSON.parse(readFileSync(path.join(root, 'state', 'state.json'), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const serversOf = (home: string) =>
+    listProcesses().filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`-Dcarbon.home=${home}\0`);
+      } catch {
+        return false;
+      }
+    }).length;
+
+  async function setUp(names: string[]) {
+    root = await tempDir();
+    const jdk = makeJdk(path.join(root, 'jdk'));
+    for (const name of names) await makeHome({ product: 'mi', home: path.join(root, name) });
+    const base = await freeOffset('mi', names.length + 4);
+    await writeManifest(root, {
+      stateDir: 'state',
+      offsets: { min: base, max: base + 20 },
+      defaults: { env: { JAVA_HOME: jdk.javaHome }, stopTimeoutSeconds: 10 },
+      instances: names.map((name) => ({ name, product: 'mi', home: name })),
+    });
+  }
+
+  it('starts as a daemon once, answers only on a private socket, and takes start, stop, restart and down', async () => {
+    await setUp(['one', 'two']);
+    const up = await cli(['up', '-d']);
+    expect(up.exitCode).toBe(0);
+    expect(String(up.stdout)).toMatch(/All 2 instances running \(supervisor pid (\d+)\)/);
+    const daemonPid = readState()?.supervisor.pid as number;
+
+    const again = await cli(['up', '-d']);
+    expect(again.exitCode).toBe(1);
+    expect(String(again.stderr)).toContain(
+      `already running for ${path.join(root, 'state')} (pid ${daemonPid})`,
+    );
+
+    expect(statSync(path.join(root, 'state')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(root, 'state', 'supervisor.sock')).mode & 0o777).toBe(0o600);
+
+    const status = await cli(['status', '--json']);
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(String(status.stdout))).toMatchObject({ supervised: true, supervisorPid: daemonPid });
+
+    const stop = await cli(['stop', 'one', '--json']);
+    expect(stop.exitCode).toBe(0);
+    expect(JSON.parse(String(stop.stdout)).instances[0].machine.state).toBe('stopped');
+    const start = await cli(['start', 'one']);
+    expect(start.exitCode).toBe(0);
+    expect(String(start.stdout)).toMatch(/one\s+running/);
+    expect((await cli(['restart', 'ghost'])).exitCode).toBe(2);
+    expect((await cli(['restart'])).exitCode).toBe(2);
+
+    const pgids = Object.values(readState()?.instances ?? {}).map((i) => i.pgid as number);
+    const down = await cli(['down']);
+    expect(down.exitCode).toBe(0);
+    for (const pgid of pgids) expect(groupMembers(pgid)).toEqual([]);
+    expect(isRunning(daemonPid)).toBe(false);
+    expect((await cli(['stop', '--all'])).exitCode).toBe(4);
+    const after = await cli(['status']);
+    expect(after.exitCode).toBe(4);
+    expect(String(after.stdout)).toMatch(/NOT SUPERVISED/);
+  });
+
+  it('leaves a consistent state after 20 concurrent restarts: one server per instance, all running', async () => {
+    await setUp(['one', 'two']);
+    expect((await cli(['up', '-d'])).exitCode).toBe(0);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, k) => cli(['restart', k % 2 ? 'one' : 'two'])),
+    );
+    expect(results.map((r) => r.exitCode)).toEqual(Array(20).fill(0));
+    const status = JSON.parse(String((await cli(['status', '--json'])).stdout)) as {
+      instances: { name: string; state: string }[];
+    };
+    expect(status.instances.map((i) => i.state)).toEqual(['running', 'running']);
+    expect(serversOf(path.join(root, 'one'))).toBe(1);
+    expect(serversOf(path.join(root, 'two'))).toBe(1);
+  });
+
+  it('after kill -9 of the daemon, up -d cleans the stale socket and lock and re-adopts without duplicates', async () => {
+    await setUp(['one']);
+    expect((await cli(['up', '-d'])).exitCode).toBe(0);
+    const before = readState();
+    process.kill(before?.supervisor.pid as number, 'SIGKILL');
+    expect(statSync(path.join(root, 'state', 'supervisor.sock')).isSocket()).toBe(true); // left behind
+    expect((await cli(['status'])).exitCode).toBe(4);
+
+    const up = await cli(['up', '-d']);
+    expect(up.exitCode).toBe(0);
+    const after = readState();
+    expect(after?.supervisor.pid).not.toBe(before?.supervisor.pid);
+    expect(after?.instances.one?.pid).toBe(before?.instances.one?.pid);
+    expect(serversOf(path.join(root, 'one'))).toBe(1);
+  });
+
+  it('refuses a garbage control request and keeps serving', async () => {
+    await setUp(['one']);
+    expect((await cli(['up', '-d'])).exitCode).toBe(0);
+    const socket = path.join(root, 'state', 'supervisor.sock');
+    const { request } = await import('node:http');
+    const ask = (method: string, route: string, body: string) =>
+      new Promise<number>((resolve) => {
+        const r = request({ socketPath: socket, method, path: route }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', () => resolve(-1));
+        r.end(body);
+      });
+    expect(await ask('POST', '/v1/start', 'not json')).toBe(400);
+    expect(await ask('POST', '/v1/start', JSON.stringify({ names: ['one'], run: 'rm -rf /' }))).toBe(400);
+    expect(await ask('POST', '/v1/exec', '{}')).toBe(404);
+    expect(await ask('POST', '/v1/start', 'x'.repeat(100_000))).not.toBe(200);
+    expect((await cli(['status'])).exitCode).toBe(0);
+  });
+});
