@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
-import { groupMembers, isSameProcess, listProcesses, readProcStat } from '../../src/process/proc-stat.js';
+import { groupMembers, isSameProcess, readProcStat } from '../../src/process/proc-stat.js';
 import { cliPath } from '../helpers/cli.js';
 import { tempDir, writeManifest } from '../helpers/fake-home.js';
 import { freeOffset } from '../helpers/free-offset.js';
+import { serversOf } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Recorded {
@@ -75,15 +76,6 @@ describe('re-adoption after the supervisor is killed', () => {
     return { root, stateFile, read, up, until };
   }
 
-  const jvmsOf = (home: string) =>
-    listProcesses().filter((p) => {
-      try {
-        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`-Dcarbon.home=${home}\0`);
-      } catch {
-        return false;
-      }
-    });
-
   it('adopts the instances that survived, launches no duplicate, and restarts one that later crashes', async () => {
     const f = await fleet(['one', 'two']);
     const first = f.up();
@@ -112,7 +104,7 @@ describe('re-adoption after the supervisor is killed', () => {
       expect(adopted.instances[name]?.pid).toBe(running.instances[name]?.pid);
       expect(adopted.instances[name]?.offset).toBe(running.instances[name]?.offset);
       // one server per home: no duplicate launched into a bind failure
-      expect(jvmsOf(path.join(f.root, name))).toHaveLength(1);
+      expect(serversOf(path.join(f.root, name))).toBe(1);
     }
     expect(await readFile(path.join(f.root, 'state', 'logs', 'supervisor.log'), 'utf8')).toMatch(
       /re-adopted running instances/,

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
-import { groupMembers, isRunning, listProcesses } from '../../src/process/proc-stat.js';
+import { groupMembers, isRunning, } from '../../src/process/proc-stat.js';
 import { cliPath } from '../helpers/cli.js';
 import { tempDir, writeManifest } from '../helpers/fake-home.js';
 import { freeOffset } from '../helpers/free-offset.js';
+import { serversOf } from '../helpers/processes.js';
 
 interface Snapshot {
   name: string;
@@ -34,14 +35,6 @@ describe('wso2-supervisor up -d and control commands', () => {
       return undefined;
     }
   };
-  const serversOf = (home: string) =>
-    listProcesses().filter((p) => {
-      try {
-        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`-Dcarbon.home=${home}\0`);
-      } catch {
-        return false;
-      }
-    }).length;
 
   async function setUp(names: string[]) {
     root = await tempDir();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session, ...] (Linux). */
 export function procStatFields(pid: number): string[] | undefined {
@@ -18,4 +18,18 @@ export function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   return procStatFields(pid)?.[0] !== 'Z';
+}
+
+/** Live simulated (or real) WSO2 servers of a home: the processes started with -Dcarbon.home=<home>. */
+export function serversOf(home: string): number {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || !isAlive(Number(entry))) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`-Dcarbon.home=${home}\0`)) count++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return count;
 }
