@@ -104,6 +104,10 @@ for (const verb of ['start', 'stop', 'restart'] as const) {
     .action(action(() => import('./commands/control.js'), verb));
 }
 
+command('reload')
+  .description('re-read the manifest: start added instances, stop removed ones, restart changed ones')
+  .action(action(() => import('./commands/reload.js')));
+
 command('down')
   .description('stop every instance (dependents first) and the supervisor')
   .action(action(() => import('./commands/down.js')));

@@ -6,6 +6,7 @@
  *   GET  /v1/status                                   -> { supervisorPid, stateDir, instances }
  *   POST /v1/start | /v1/stop | /v1/restart  { "names": [...] } or { "all": true }
  *                                                     -> { ok, instances }   (after they have settled)
+ *   POST /v1/reload                                   -> { ok, added, removed, changed, unchanged }
  *   POST /v1/down                                     -> { ok }  then every instance stops and the supervisor exits
  *
  * Errors answer { ok: false, error, message } with 400 (bad request), 404, 413 (over 64 KiB) or 500. No

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { SupervisorError } from '../errors.js';
 import type { Fleet } from '../supervisor/fleet.js';
 import { type ControlAction, controlActions, maxRequestBytes, socketName } from './control-protocol.js';
 
@@ -28,6 +29,8 @@ export interface ControlServerOptions {
   /** Longest a start may take (the instances' largest startTimeoutSeconds), for start and restart answers. */
   readonly startTimeoutMs: number;
   readonly onDown: () => void;
+  /** Re-reads and applies the manifest; throws a SupervisorError (bad manifest, port problems) to refuse. */
+  readonly reload: () => Promise<unknown>;
 }
 
 /** Serves the control channel (see control-protocol.ts) until closed. */
@@ -80,6 +83,19 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
   const route = `${request.method} ${request.url}`;
   if (route === 'GET /v1/status') {
     return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances: fleet.snapshot() };
+  }
+  if (route === 'POST /v1/reload') {
+    await readBody(request);
+    const done = serial.then(async () => {
+      try {
+        return { ok: true, ...((await options.reload()) as object) };
+      } catch (error) {
+        if (error instanceof SupervisorError) throw new RequestError(400, error.message);
+        throw error;
+      }
+    });
+    serial = done.catch(() => undefined);
+    return done;
   }
   if (route === 'POST /v1/down') {
     await readBody(request);

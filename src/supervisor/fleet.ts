@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Manifest } from '../manifest/instance-config.js';
+import type { InstanceConfig, Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
 import { isSameProcess } from '../process/proc-stat.js';
 import { terminateGroup } from '../process/terminate.js';
@@ -11,9 +11,23 @@ import { InstanceRunner, type InstanceSnapshot, type RunnerOptions } from './ins
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
  * the rest at once, so start-ups overlap), stops them dependents first, and keeps state.json current.
  */
+export type RunnerDefaults = Partial<
+  Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs'>
+>;
+
+export interface ReloadSummary {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+  readonly unchanged: string[];
+}
+
 export class Fleet extends EventEmitter {
-  readonly runners: ReadonlyMap<string, InstanceRunner>;
-  private readonly dependsOn: ReadonlyMap<string, readonly string[]>;
+  private readonly instances = new Map<
+    string,
+    { runner: InstanceRunner; config: InstanceConfig; offset: number }
+  >();
+  private dependsOn: ReadonlyMap<string, readonly string[]> = new Map();
   /** Instances asked to start that wait for their dependencies to be running. */
   private readonly waiting = new Set<string>();
   private readonly stateFile: StateFile;
@@ -23,24 +37,65 @@ export class Fleet extends EventEmitter {
     manifest: Manifest,
     plan: Plan,
     private readonly log: Logger,
-    runnerDefaults: Partial<
-      Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs'>
-    > = {},
+    private readonly runnerDefaults: RunnerDefaults = {},
   ) {
     super();
+    this.stateFile = new StateFile(manifest.stateDir);
+    this.place(
+      manifest,
+      plan,
+      manifest.instances.map((i) => i.name),
+    );
+  }
+
+  get runners(): ReadonlyMap<string, InstanceRunner> {
+    return new Map([...this.instances].map(([name, entry]) => [name, entry.runner]));
+  }
+
+  /**
+   * Applies a new manifest (already validated and planned): added instances start (if autostart), removed
+   * ones stop and go, changed ones (settings or offset) restart, and unchanged ones are not touched.
+   */
+  async reload(manifest: Manifest, plan: Plan): Promise<ReloadSummary> {
+    const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));
+    const next = new Map(manifest.instances.map((i) => [i.name, i]));
+    const removed = this.names.filter((name) => !next.has(name));
+    const added = [...next.keys()].filter((name) => !this.instances.has(name));
+    const changed = this.names.filter((name) => {
+      const entry = this.instances.get(name);
+      const config = next.get(name);
+      return (
+        entry &&
+        config &&
+        (JSON.stringify(entry.config) !== JSON.stringify(config) || entry.offset !== offsets.get(name))
+      );
+    });
+    const unchanged = this.names.filter((name) => next.has(name) && !changed.includes(name));
+    const wasUp = new Set(changed.filter((name) => this.runner(name).state !== 'stopped'));
+    await this.stop([...removed, ...changed]);
+    for (const name of [...removed, ...changed]) {
+      await this.instances.get(name)?.runner.close();
+      this.instances.delete(name);
+    }
+    this.place(manifest, plan, [...added, ...changed]);
+    this.log.info({ event: 'reload', added, removed, changed, unchanged }, 'manifest reloaded');
+    this.start([...added, ...changed].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
+    this.changed();
+    return { added, removed, changed, unchanged };
+  }
+
+  /** Makes runners for the named instances of a manifest, at their planned offsets. */
+  private place(manifest: Manifest, plan: Plan, names: readonly string[]): void {
     const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));
     const logDir = `${manifest.stateDir}/logs`;
-    const runners = new Map<string, InstanceRunner>();
-    for (const config of manifest.instances) {
+    for (const config of manifest.instances.filter((i) => names.includes(i.name))) {
       const offset = offsets.get(config.name);
       if (offset === undefined) throw new Error(`no offset planned for ${config.name}`);
-      const runner = new InstanceRunner({ config, offset, logDir, log, ...runnerDefaults });
+      const runner = new InstanceRunner({ config, offset, logDir, log: this.log, ...this.runnerDefaults });
       runner.on('change', () => this.changed());
-      runners.set(config.name, runner);
+      this.instances.set(config.name, { runner, config, offset });
     }
-    this.runners = runners;
     this.dependsOn = new Map(manifest.instances.map((i) => [i.name, i.dependsOn]));
-    this.stateFile = new StateFile(manifest.stateDir);
   }
 
   /**
@@ -79,7 +134,7 @@ export class Fleet extends EventEmitter {
   }
 
   /** Stops the named instances (default: all), dependents before their dependencies. */
-  async stop(names: readonly string[] = [...this.runners.keys()]): Promise<void> {
+  async stop(names: readonly string[] = this.names): Promise<void> {
     for (const name of names) this.waiting.delete(name);
     const stopping = new Map<string, Promise<void>>();
     const stopOne = (name: string): Promise<void> => {
@@ -133,7 +188,7 @@ export class Fleet extends EventEmitter {
   }
 
   get names(): string[] {
-    return [...this.runners.keys()];
+    return [...this.instances.keys()];
   }
 
   /** SIGKILL every instance at once. */
@@ -158,9 +213,9 @@ export class Fleet extends EventEmitter {
   }
 
   private runner(name: string): InstanceRunner {
-    const runner = this.runners.get(name);
-    if (runner === undefined) throw new Error(`unknown instance ${name}`);
-    return runner;
+    const entry = this.instances.get(name);
+    if (entry === undefined) throw new Error(`unknown instance ${name}`);
+    return entry.runner;
   }
 
   private startReady(): void {

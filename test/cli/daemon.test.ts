@@ -1,13 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
-import { groupMembers, isRunning, } from '../../src/process/proc-stat.js';
+import { groupMembers, isRunning } from '../../src/process/proc-stat.js';
 import { cliPath } from '../helpers/cli.js';
 import { tempDir, writeManifest } from '../helpers/fake-home.js';
 import { freeOffset } from '../helpers/free-offset.js';
 import { serversOf } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Snapshot {
   name: string;
@@ -118,6 +119,52 @@ describe('wso2-supervisor up -d and control commands', () => {
     expect(after?.supervisor.pid).not.toBe(before?.supervisor.pid);
     expect(after?.instances.one?.pid).toBe(before?.instances.one?.pid);
     expect(serversOf(path.join(root, 'one'))).toBe(1);
+  });
+
+  it('reloads: starts added instances, stops removed ones, restarts changed ones, touches no other', async () => {
+    await setUp(['one', 'two', 'four']);
+    expect((await cli(['up', '-d'])).exitCode).toBe(0);
+    const before = readState()?.instances ?? {};
+    const file = path.join(root, 'instances.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    await makeHome({ product: 'mi', home: path.join(root, 'three') });
+
+    // An invalid manifest changes nothing and says why.
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...manifest,
+        instances: [...manifest.instances, { name: 'x', product: 'mi', home: 'three', dependOn: [] }],
+      }),
+    );
+    const invalid = await cli(['reload']);
+    expect(invalid.exitCode).toBe(2);
+    expect(String(invalid.stderr)).toMatch(/\$\.instances\[3\]\.dependOn: unknown key/);
+    expect(readState()?.instances.four?.pid).toBe(before.four?.pid);
+
+    manifest.instances = [
+      manifest.instances[0],
+      { ...manifest.instances[1], stopTimeoutSeconds: 5 },
+      { name: 'three', product: 'mi', home: 'three' },
+    ];
+    writeFileSync(file, JSON.stringify(manifest));
+    const reload = await cli(['reload', '--json']);
+    expect(reload.exitCode).toBe(0);
+    expect(JSON.parse(String(reload.stdout))).toMatchObject({
+      added: ['three'],
+      removed: ['four'],
+      changed: ['two'],
+      unchanged: ['one'],
+    });
+    await waitFor('three and two running', () => {
+      const now = readState()?.instances ?? {};
+      return now.three?.machine.state === 'running' && now.two?.machine.state === 'running';
+    });
+    const after = readState()?.instances ?? {};
+    expect(after.one?.pid).toBe(before.one?.pid);
+    expect(after.two?.pid).not.toBe(before.two?.pid);
+    expect(after.four).toBeUndefined();
+    expect(groupMembers(before.four?.pgid as number)).toEqual([]);
   });
 
   it('refuses a garbage control request and keeps serving', async () => {

@@ -1,6 +1,6 @@
 import { startControlServer } from '../../daemon/control-server.js';
 import { daemonize } from '../../daemon/daemonize.js';
-import { exitCodes } from '../../errors.js';
+import { exitCodes, PortConflictError, UsageError } from '../../errors.js';
 import { supervisorLogger } from '../../log/supervisor-log.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeProblem, describeReason } from '../../ports/describe-plan.js';
@@ -71,6 +71,21 @@ export async function run(context: CommandContext): Promise<number> {
     log,
     startTimeoutMs,
     onDown: () => down('down requested'),
+    reload: async () => {
+      // Anything wrong with the new manifest changes nothing: it is all checked before any instance is touched.
+      const next = await loadManifest(manifest.file, context.stateDir);
+      if (next.stateDir !== manifest.stateDir) {
+        throw new UsageError(
+          `stateDir cannot change on reload (${manifest.stateDir}); restart the supervisor for that.`,
+        );
+      }
+      const nextPlan = await planFleet(next);
+      if (nextPlan.problems.length > 0) {
+        const reasons = nextPlan.problems.map((p) => describeProblem(p, nextPlan.instances)).join('\n');
+        throw new PortConflictError(`the new manifest cannot be planned; nothing changed:\n${reasons}`, []);
+      }
+      return fleet.reload(next, nextPlan);
+    },
   });
   process.on('SIGINT', () => down('SIGINT'));
   process.on('SIGTERM', () => down('SIGTERM'));
