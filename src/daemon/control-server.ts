@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { SupervisorError } from '../errors.js';
+import { treeUsage } from '../process/tree-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
 import { type ControlAction, controlActions, maxRequestBytes, socketName } from './control-protocol.js';
 
@@ -82,7 +83,18 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
   const { fleet } = options;
   const route = `${request.method} ${request.url}`;
   if (route === 'GET /v1/status') {
-    return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances: fleet.snapshot() };
+    const instances = fleet.snapshot();
+    // Sampled here, in the long-lived daemon: pidusage keeps each pid's history, so CPU is current.
+    const pgids = Object.values(instances).flatMap((i) => (i.pgid === undefined ? [] : [i.pgid]));
+    // Usage is a nicety: failing to sample it must never fail a status.
+    const byGroup = await treeUsage(pgids).catch(() => new Map<number, never>());
+    const usage = Object.fromEntries(
+      Object.values(instances).flatMap((i) => {
+        const found = i.pgid === undefined ? undefined : byGroup.get(i.pgid);
+        return found ? [[i.name, found]] : [];
+      }),
+    );
+    return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances, usage };
   }
   if (route === 'POST /v1/reload') {
     await readBody(request);

@@ -34,9 +34,10 @@ export async function daemonize(
   await mkdir(path.join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
   const console = path.join(stateDir, 'logs', 'daemon.out');
   const output = openSync(console, 'a', 0o600);
+  // A small young generation: a daemon that mostly waits needs no 16 MB semi-spaces.
   const child = spawn(
     process.execPath,
-    [cli, '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
+    ['--max-semi-space-size=1', cli, '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
     {
       detached: true,
       stdio: ['ignore', output, output],

@@ -1,7 +1,6 @@
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 /** The supervisor's own log is state changes only; past this size it is set aside at start-up. */
 const rotateAtBytes = 10 * 1024 * 1024;
@@ -10,22 +9,24 @@ const rotateAtBytes = 10 * 1024 * 1024;
  * Structured events (pino JSON lines) to `<stateDir>/logs/supervisor.log`, and to the terminal: pretty on
  * a TTY (NO_COLOR honoured), JSON lines otherwise so that scripts and journald can parse them.
  */
-export function supervisorLogger(
+export async function supervisorLogger(
   stateDir: string,
   options: { terminal: boolean } = { terminal: true },
-): { log: Logger; file: string; flush(): void } {
+): Promise<{ log: Logger; file: string; flush(): void }> {
   const dir = path.join(stateDir, 'logs');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'supervisor.log');
   setAsideIfLarge(file);
   const fileStream = pino.destination({ dest: file, sync: false, mkdir: true });
-  const terminal = process.stdout.isTTY
-    ? pretty({ colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', sync: true })
-    : pino.destination({ dest: 1, sync: true });
-  // A daemon has no terminal: its log file is the whole story (`logs --supervisor`).
-  const streams = options.terminal
-    ? [{ stream: fileStream }, { stream: terminal }]
-    : [{ stream: fileStream }];
+  // A daemon has no terminal: its log file is the whole story (`logs --supervisor`). pino-pretty is loaded
+  // only for a terminal, so a daemon does not carry it.
+  const streams: pino.StreamEntry[] = [{ stream: fileStream }];
+  if (options.terminal && process.stdout.isTTY) {
+    const { default: pretty } = await import('pino-pretty');
+    streams.push({ stream: pretty({ colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', sync: true }) });
+  } else if (options.terminal) {
+    streams.push({ stream: pino.destination({ dest: 1, sync: true }) });
+  }
   const log = pino(
     { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.multistream(streams),

@@ -1,5 +1,8 @@
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
 import { ManifestError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
 
 /**
  * JSON.parse, and on a syntax error the line and column of the first fault. V8's own messages do not
@@ -9,18 +12,24 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const errors: ParseError[] = [];
-    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
-    const { line, column } = lineAndColumn(text, first?.offset ?? text.length);
-    const what = first ? describeCode(printParseErrorCode(first.error)) : 'it cannot be parsed';
-    const problem = {
-      path: `line ${line}, column ${column}`,
-      message: `not valid JSON: ${what}`,
-      hint: 'Fix the syntax there (JSON allows no comments and no trailing commas).',
-    };
-    throw new ManifestError(file, [problem]);
+    return syntaxError(text, file);
   }
+}
+
+/** Only a broken manifest pays for loading jsonc-parser. */
+function syntaxError(text: string, file: string): never {
+  const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  const { line, column } = lineAndColumn(text, first?.offset ?? text.length);
+  const what = first ? describeCode(printParseErrorCode(first.error)) : 'it cannot be parsed';
+  const problem = {
+    path: `line ${line}, column ${column}`,
+    message: `not valid JSON: ${what}`,
+    hint: 'Fix the syntax there (JSON allows no comments and no trailing commas).',
+  };
+  throw new ManifestError(file, [problem]);
 }
 
 /** `CommaExpected` -> `comma expected`. */

@@ -8,13 +8,19 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
  * One GET; resolves the status code, or an error message when there was no answer. A self-signed
  * certificate (WSO2's default keystore) is accepted on loopback only.
  */
-export function httpStatus(url: string, timeoutMs: number): Promise<{ status?: number; error?: string }> {
+export function httpStatus(
+  url: string,
+  timeoutMs: number,
+  agents?: HealthAgents,
+): Promise<{ status?: number; error?: string }> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
+  const secure = target.protocol === 'https:';
+  const client = secure ? https : http;
+  const agent = agents ? (secure ? agents.https : agents.http) : false;
   return new Promise((resolve) => {
     const request = client.get(
       target,
-      { timeout: timeoutMs, rejectUnauthorized: !loopback.has(target.hostname), agent: false },
+      { timeout: timeoutMs, rejectUnauthorized: !loopback.has(target.hostname), agent },
       (response) => {
         response.resume();
         resolve({ status: response.statusCode ?? 0 });
@@ -23,6 +29,26 @@ export function httpStatus(url: string, timeoutMs: number): Promise<{ status?: n
     request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     request.on('error', (error) => resolve({ error: error.message }));
   });
+}
+
+/**
+ * One connection kept open per instance and scheme, reused from check to check: a health check every few
+ * seconds for twenty instances then costs no new TCP (or TLS) handshake each time.
+ */
+export interface HealthAgents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+  destroy(): void;
+}
+
+export function healthAgents(): HealthAgents {
+  const options = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 1000 };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  const destroy = () => {
+    agents.http.destroy();
+    agents.https.destroy();
+  };
+  return { ...agents, destroy };
 }
 
 /** Whether something accepts TCP connections on a loopback port. */

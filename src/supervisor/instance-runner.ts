@@ -11,7 +11,7 @@ import { findPortHolders } from '../ports/port-holders.js';
 import { probePorts } from '../ports/probe-ports.js';
 import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
 import { isSameProcess, readProcStat } from '../process/proc-stat.js';
-import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
+import { acceptsConnections, healthAgents, httpStatus } from '../process/readiness-probe.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import { bindFailure, type Product } from '../products/product.js';
@@ -432,17 +432,18 @@ export class InstanceRunner extends EventEmitter {
     if (liveness === undefined) return;
     this.health = { ok: true, since: this.now() };
     const timeoutMs = this.options.healthTimeoutMs ?? 5000;
+    const agents = healthAgents();
     const check = async () => {
-      if (run.over || this.state !== 'running') return;
+      if (run.over || this.state !== 'running') return agents.destroy();
       const error =
         'url' in liveness
-          ? await httpStatus(liveness.url, timeoutMs).then((r) =>
+          ? await httpStatus(liveness.url, timeoutMs, agents).then((r) =>
               r.status === 200 ? undefined : (r.error ?? `HTTP ${r.status}`),
             )
           : (await Promise.all(liveness.ports.map((p) => acceptsConnections(p, timeoutMs)))).every(Boolean)
             ? undefined
             : 'a planned port refuses connections';
-      if (run.over || this.state !== 'running') return;
+      if (run.over || this.state !== 'running') return agents.destroy();
       const wasOk = this.health?.ok ?? true;
       const flipped = wasOk !== (error === undefined);
       if (error === undefined) {
@@ -467,7 +468,8 @@ export class InstanceRunner extends EventEmitter {
     const schedule = () => {
       setTimeout(() => check().catch((error: unknown) => this.internalError(error, run)), interval).unref();
     };
-    const interval = this.options.healthIntervalMs ?? 5000;
+    // Kubernetes' default probe period; WSO2's Helm charts use it too.
+    const interval = this.options.healthIntervalMs ?? 10_000;
     schedule();
   }
 

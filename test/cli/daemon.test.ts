@@ -53,7 +53,7 @@ describe('wso2-supervisor up -d and control commands', () => {
   it('starts as a daemon once, answers only on a private socket, and takes start, stop, restart and down', async () => {
     await setUp(['one', 'two']);
     const up = await cli(['up', '-d']);
-    expect(up.exitCode).toBe(0);
+    expect(up.exitCode, `${up.stdout}${up.stderr}`).toBe(0);
     expect(String(up.stdout)).toMatch(/All 2 instances running \(supervisor pid (\d+)\)/);
     const daemonPid = readState()?.supervisor.pid as number;
 

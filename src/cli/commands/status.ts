@@ -1,9 +1,9 @@
 import path from 'node:path';
-import pidusage from 'pidusage';
 import { controlRequest, NoSupervisorError } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
-import { groupMembers, isSameProcess } from '../../process/proc-stat.js';
+import { isSameProcess } from '../../process/proc-stat.js';
+import type { Usage } from '../../process/tree-usage.js';
 import { portSet, productOf } from '../../products/catalog.js';
 import type { ProductId } from '../../products/product.js';
 import { readStateDocument } from '../../state/state-file.js';
@@ -19,8 +19,11 @@ import { renderTable } from '../table.js';
  */
 export async function run(context: CommandContext, name?: string): Promise<number> {
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
-  const state = await readStateDocument(stateDir);
-  const supervisorPid = await runningSupervisor(stateDir);
+  // A running supervisor answers with live snapshots and usage; without one, state.json tells the last known.
+  const live = await daemonStatus(stateDir);
+  const state = live ?? (await readStateDocument(stateDir));
+  const supervisorPid = live?.supervisorPid;
+  const usage = live?.usage ?? (await usageOfUnsupervised(Object.values(state?.instances ?? {})));
   const all = Object.values(state?.instances ?? {});
   if (name !== undefined && !all.some((i) => i.name === name)) {
     const known = all.map((i) => i.name).join(', ') || 'none yet';
@@ -28,7 +31,11 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
       `no instance named "${name}" in ${path.join(stateDir, 'state.json')}; known: ${known}.`,
     );
   }
-  const instances = await Promise.all(all.filter((i) => name === undefined || i.name === name).map(describe));
+  const instances = await Promise.all(
+    all
+      .filter((i) => name === undefined || i.name === name)
+      .map((i) => describe(i, usage[i.name], live !== undefined)),
+  );
   const exitCode = supervisorPid === undefined ? exitCodes.noSupervisor : exitCodes.ok;
   if (context.json) {
     printJson({
@@ -63,19 +70,7 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
     i.lastExit,
   ]);
   const table = renderTable(
-    [
-      'NAME',
-      'PRODUCT',
-      'STATE',
-      'OFFSET',
-      'PID',
-      'UPTIME',
-      'RESTARTS',
-      'CPU(avg)',
-      'MEM',
-      'HEALTH',
-      'LAST-EXIT',
-    ],
+    ['NAME', 'PRODUCT', 'STATE', 'OFFSET', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALTH', 'LAST-EXIT'],
     rows,
   );
   const urls = instances.filter((i) => i.urls.length > 0).map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
@@ -83,17 +78,18 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
   return exitCode;
 }
 
-async function describe(snapshot: InstanceSnapshot) {
+async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, supervised: boolean) {
   const { machine } = snapshot;
   const pid = snapshot.jvmPid ?? snapshot.pid;
-  const alive =
-    snapshot.pid !== undefined &&
-    snapshot.startTime !== undefined &&
-    ((await isSameProcess(snapshot.pid, snapshot.startTime)) ||
-      (snapshot.jvmPid !== undefined &&
-        snapshot.jvmStartTime !== undefined &&
-        (await isSameProcess(snapshot.jvmPid, snapshot.jvmStartTime))));
-  const usage = alive && snapshot.pgid !== undefined ? await treeUsage(snapshot.pgid) : undefined;
+  // A supervisor's own snapshot is authoritative; a recorded one is checked against /proc (pid and start time).
+  const alive = supervised
+    ? snapshot.pid !== undefined
+    : snapshot.pid !== undefined &&
+      snapshot.startTime !== undefined &&
+      ((await isSameProcess(snapshot.pid, snapshot.startTime)) ||
+        (snapshot.jvmPid !== undefined &&
+          snapshot.jvmStartTime !== undefined &&
+          (await isSameProcess(snapshot.jvmPid, snapshot.jvmStartTime))));
   const since = machine.state === 'running' ? machine.readySince : snapshot.startedAt;
   const last = machine.lastExit;
   return {
@@ -106,8 +102,9 @@ async function describe(snapshot: InstanceSnapshot) {
     pid: alive ? (pid ?? null) : null,
     uptimeSeconds: alive && since !== undefined ? Math.round((Date.now() - since) / 1000) : null,
     restarts: machine.restarts.length,
-    cpuPercent: usage?.cpuPercent ?? null,
-    memoryBytes: usage?.memoryBytes ?? null,
+    // Only for a verified live run: a recorded group id may have been reused by strangers.
+    cpuPercent: alive ? (usage?.cpuPercent ?? null) : null,
+    memoryBytes: alive ? (usage?.memoryBytes ?? null) : null,
     health:
       snapshot.health === undefined
         ? '-'
@@ -122,18 +119,18 @@ async function describe(snapshot: InstanceSnapshot) {
   };
 }
 
-/** CPU (average since each process started) and resident memory of every process of the instance's group. */
-async function treeUsage(pgid: number): Promise<{ cpuPercent: number; memoryBytes: number } | undefined> {
-  const pids = groupMembers(pgid).map((p) => p.pid);
-  if (pids.length === 0) return undefined;
-  const stats = await pidusage(pids).catch(() => ({}) as Record<string, pidusage.Status>);
-  let cpuPercent = 0;
-  let memoryBytes = 0;
-  for (const stat of Object.values(stats)) {
-    if (stat.elapsed > 0) cpuPercent += (stat.ctime / stat.elapsed) * 100;
-    memoryBytes += stat.memory;
-  }
-  return { cpuPercent, memoryBytes };
+/** Instances left running without a supervisor (it was killed): their usage, sampled here once. */
+async function usageOfUnsupervised(instances: readonly InstanceSnapshot[]): Promise<Record<string, Usage>> {
+  const pgids = instances.flatMap((i) => (i.pgid === undefined ? [] : [i.pgid]));
+  if (pgids.length === 0) return {};
+  const { treeUsage } = await import('../../process/tree-usage.js');
+  const byGroup = await treeUsage(pgids);
+  return Object.fromEntries(
+    instances.flatMap((i) => {
+      const found = i.pgid === undefined ? undefined : byGroup.get(i.pgid);
+      return found ? [[i.name, found]] : [];
+    }),
+  );
 }
 
 /** The URLs a user opens first: API-M's Publisher and Developer Portal, MI's management API. */
@@ -148,10 +145,16 @@ function keyUrls(product: ProductId, offset: number): string[] {
     : at('management', ['/management']);
 }
 
-/** The pid of the supervisor answering on this state folder's control socket, if one does. */
-async function runningSupervisor(stateDir: string): Promise<number | undefined> {
+interface DaemonStatus {
+  readonly supervisorPid: number;
+  readonly instances: Record<string, InstanceSnapshot>;
+  readonly usage: Record<string, Usage>;
+}
+
+/** What the supervisor answering on this state folder's control socket says, if one does. */
+async function daemonStatus(stateDir: string): Promise<DaemonStatus | undefined> {
   try {
-    return ((await controlRequest(stateDir, 'GET', '/v1/status')) as { supervisorPid: number }).supervisorPid;
+    return (await controlRequest(stateDir, 'GET', '/v1/status')) as DaemonStatus;
   } catch (error) {
     if (error instanceof NoSupervisorError) return undefined;
     throw error;

@@ -37,7 +37,7 @@ export async function run(context: CommandContext): Promise<number> {
     return daemonize(manifest, { wait: options.wait !== false, json: context.json });
 
   const lock = await acquireLock(manifest.stateDir);
-  const { log, flush } = supervisorLogger(manifest.stateDir, { terminal: !options.daemon });
+  const { log, flush } = await supervisorLogger(manifest.stateDir, { terminal: !options.daemon });
   const saved = await readStateDocument(manifest.stateDir);
   const fleet = new Fleet(manifest, plan, log);
   const adopted = await fleet.adopt(saved);
