@@ -1,6 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { exitCodes, SupervisorError } from '../errors.js';
+import type { Usage } from '../process/tree-usage.js';
+import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
 import { socketName } from './control-protocol.js';
 
 export class NoSupervisorError extends SupervisorError {
@@ -65,4 +67,22 @@ export function controlRequest(
     });
     request.end(payload);
   });
+}
+
+/** What `GET /v1/status` answers (see control-protocol.ts). */
+export interface SupervisorStatus {
+  readonly supervisorPid: number;
+  readonly stateDir: string;
+  readonly instances: Record<string, InstanceSnapshot>;
+  readonly usage: Record<string, Usage>;
+}
+
+/** The running supervisor's status, or nothing when no supervisor answers for this state folder. */
+export async function supervisorStatus(stateDir: string): Promise<SupervisorStatus | undefined> {
+  try {
+    return (await controlRequest(stateDir, 'GET', '/v1/status')) as SupervisorStatus;
+  } catch (error) {
+    if (error instanceof NoSupervisorError) return undefined;
+    throw error;
+  }
 }

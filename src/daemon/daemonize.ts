@@ -7,16 +7,10 @@ import { printJson, printText } from '../cli/print.js';
 import { exitCodes } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
 import { AlreadyRunningError } from '../state/supervisor-lock.js';
-import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
-import { controlRequest, NoSupervisorError } from './control-client.js';
+import { type SupervisorStatus, supervisorStatus } from './control-client.js';
 
 const cli = fileURLToPath(new URL('../../../bin/wso2-supervisor.js', import.meta.url));
 const settledStates = new Set(['running', 'failed', 'exited']);
-
-interface StatusAnswer {
-  supervisorPid: number;
-  instances: Record<string, InstanceSnapshot>;
-}
 
 /**
  * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log), returns
@@ -28,7 +22,7 @@ export async function daemonize(
   options: { wait: boolean; json: boolean },
 ): Promise<number> {
   const { stateDir } = manifest;
-  const existing = await status(stateDir);
+  const existing = await supervisorStatus(stateDir);
   if (existing) throw new AlreadyRunningError(existing.supervisorPid, stateDir);
   // Whatever the daemon prints before its log is up (or if it dies) lands here, not in the void.
   await mkdir(path.join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
@@ -51,7 +45,7 @@ export async function daemonize(
   child.once('exit', (code) => {
     exited = code;
   });
-  let answer: StatusAnswer | undefined;
+  let answer: SupervisorStatus | undefined;
   for (const deadline = Date.now() + 30_000; answer === undefined; ) {
     if (exited !== undefined || Date.now() > deadline) {
       const last = (await readFile(console, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
@@ -59,7 +53,7 @@ export async function daemonize(
       throw new Error(`the supervisor did not come up (${why}); ${console} ends:\n${last}`);
     }
     await delay(50);
-    answer = await status(stateDir);
+    answer = await supervisorStatus(stateDir);
   }
   if (!options.wait) {
     if (options.json) printJson({ ok: true, supervisorPid: answer.supervisorPid, stateDir });
@@ -70,7 +64,7 @@ export async function daemonize(
   const timeoutMs = Math.max(...manifest.instances.map((i) => i.startTimeoutSeconds)) * 1000 + 5000;
   const shown = new Map<string, string>();
   for (const deadline = Date.now() + timeoutMs; ; ) {
-    const now = (await status(stateDir)) ?? answer;
+    const now = (await supervisorStatus(stateDir)) ?? answer;
     for (const name of autostart) {
       const snapshot = now.instances[name];
       const line = snapshot
@@ -93,15 +87,6 @@ export async function daemonize(
       return ok ? exitCodes.ok : exitCodes.operationFailed;
     }
     await delay(200);
-  }
-}
-
-async function status(stateDir: string): Promise<StatusAnswer | undefined> {
-  try {
-    return (await controlRequest(stateDir, 'GET', '/v1/status')) as StatusAnswer;
-  } catch (error) {
-    if (error instanceof NoSupervisorError) return undefined;
-    throw error;
   }
 }
 

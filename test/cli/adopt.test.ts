@@ -2,12 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, makeJdk } from '../../scripts/make-home.js';
 import { groupMembers, isSameProcess, readProcStat } from '../../src/process/proc-stat.js';
 import { cliPath } from '../helpers/cli.js';
-import { tempDir, writeManifest } from '../helpers/fake-home.js';
-import { freeOffset } from '../helpers/free-offset.js';
 import { serversOf } from '../helpers/processes.js';
+import { simRoot } from '../helpers/sim-root.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Recorded {
@@ -34,20 +32,7 @@ describe('re-adoption after the supervisor is killed', () => {
   });
 
   async function fleet(names: string[]) {
-    const root = await tempDir();
-    const jdk = makeJdk(path.join(root, 'jdk'));
-    for (const name of names) await makeHome({ product: 'mi', home: path.join(root, name) });
-    const base = await freeOffset('mi', names.length + 4);
-    await writeManifest(root, {
-      stateDir: 'state',
-      offsets: { min: base, max: base + 20 },
-      defaults: {
-        env: { JAVA_HOME: jdk.javaHome },
-        stopTimeoutSeconds: 10,
-        restart: { backoff: { initialSeconds: 0.1, maxSeconds: 0.5 } },
-      },
-      instances: names.map((name) => ({ name, product: 'mi', home: name })),
-    });
+    const root = await simRoot(names, { restart: { backoff: { initialSeconds: 0.1, maxSeconds: 0.5 } } });
     const stateFile = path.join(root, 'state', 'state.json');
     const read = async () =>
       JSON.parse(await readFile(stateFile, 'utf8').catch(() => '{"instances":{}}')) as StateDoc;

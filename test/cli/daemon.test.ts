@@ -2,12 +2,11 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, makeJdk } from '../../scripts/make-home.js';
+import { makeHome } from '../../scripts/make-home.js';
 import { groupMembers, isRunning } from '../../src/process/proc-stat.js';
 import { cliPath } from '../helpers/cli.js';
-import { tempDir, writeManifest } from '../helpers/fake-home.js';
-import { freeOffset } from '../helpers/free-offset.js';
 import { serversOf } from '../helpers/processes.js';
+import { simRoot } from '../helpers/sim-root.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Snapshot {
@@ -38,16 +37,7 @@ describe('wso2-supervisor up -d and control commands', () => {
   };
 
   async function setUp(names: string[]) {
-    root = await tempDir();
-    const jdk = makeJdk(path.join(root, 'jdk'));
-    for (const name of names) await makeHome({ product: 'mi', home: path.join(root, name) });
-    const base = await freeOffset('mi', names.length + 4);
-    await writeManifest(root, {
-      stateDir: 'state',
-      offsets: { min: base, max: base + 20 },
-      defaults: { env: { JAVA_HOME: jdk.javaHome }, stopTimeoutSeconds: 10 },
-      instances: names.map((name) => ({ name, product: 'mi', home: name })),
-    });
+    root = await simRoot(names);
   }
 
   it('starts as a daemon once, answers only on a private socket, and takes start, stop, restart and down', async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { controlRequest, NoSupervisorError } from '../../daemon/control-client.js';
+import { supervisorStatus } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
 import { isSameProcess } from '../../process/proc-stat.js';
@@ -20,7 +20,7 @@ import { renderTable } from '../table.js';
 export async function run(context: CommandContext, name?: string): Promise<number> {
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
   // A running supervisor answers with live snapshots and usage; without one, state.json tells the last known.
-  const live = await daemonStatus(stateDir);
+  const live = await supervisorStatus(stateDir);
   const state = live ?? (await readStateDocument(stateDir));
   const supervisorPid = live?.supervisorPid;
   const usage = live?.usage ?? (await usageOfUnsupervised(Object.values(state?.instances ?? {})));
@@ -143,22 +143,6 @@ function keyUrls(product: ProductId, offset: number): string[] {
   return product === 'apim'
     ? at('https-servlet', ['/publisher', '/devportal'])
     : at('management', ['/management']);
-}
-
-interface DaemonStatus {
-  readonly supervisorPid: number;
-  readonly instances: Record<string, InstanceSnapshot>;
-  readonly usage: Record<string, Usage>;
-}
-
-/** What the supervisor answering on this state folder's control socket says, if one does. */
-async function daemonStatus(stateDir: string): Promise<DaemonStatus | undefined> {
-  try {
-    return (await controlRequest(stateDir, 'GET', '/v1/status')) as DaemonStatus;
-  } catch (error) {
-    if (error instanceof NoSupervisorError) return undefined;
-    throw error;
-  }
 }
 
 function formatDuration(seconds: number): string {
