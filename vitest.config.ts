@@ -5,8 +5,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/helpers/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on simulated start-ups, backoffs and timeouts, not on the CPU:
+    // three files at once on two cores; each file draws its own ports, so they never meet.
+    maxWorkers: 3,
   },
 });

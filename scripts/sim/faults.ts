@@ -11,9 +11,13 @@ import type { CarbonLog } from './log.js';
 
 /**
  * One JSON line `{"event","pid","at"}` (`at`: epoch milliseconds with a fraction) when a JVM's code starts or
- * it crashes, for measuring the time from a crash to the next JVM's first line of code.
+ * it crashes (the time from a crash to the next JVM's first line of code), and when an output burst begins
+ * and has been written whole (log throughput).
  */
-export function stampLifecycle(file: string | undefined, event: 'start' | 'crash'): void {
+export function stampLifecycle(
+  file: string | undefined,
+  event: 'start' | 'crash' | 'output-start' | 'output-done',
+): void {
   if (file === undefined) return;
   const at = performance.timeOrigin + performance.now();
   appendFileSync(file, `${JSON.stringify({ event, pid: process.pid, at })}\n`);
@@ -89,7 +93,7 @@ export function burstLine(sequence: number): string {
  * Writes `bytes` of numbered console lines (rounded up to whole lines) as fast as the reader takes them, in
  * chunks that let the server keep answering between them, then a log line saying how much was written.
  */
-export function outputBurst(bytes: number, log: CarbonLog): Promise<void> {
+export function outputBurst(bytes: number, log: CarbonLog, lifecycleStamp?: string): Promise<void> {
   const lines = Math.ceil(bytes / burstLineLength);
   const linesPerChunk = 640;
   return new Promise((resolve) => {
@@ -104,6 +108,7 @@ export function outputBurst(bytes: number, log: CarbonLog): Promise<void> {
         setImmediate(writeChunk);
         return;
       }
+      stampLifecycle(lifecycleStamp, 'output-done');
       log.write({
         level: 'INFO',
         logger: 'org.wso2.carbon.sim.OutputBurst',
@@ -111,8 +116,9 @@ export function outputBurst(bytes: number, log: CarbonLog): Promise<void> {
       });
       resolve();
     };
-    if (lines === 0) resolve();
-    else writeChunk();
+    if (lines === 0) return resolve();
+    stampLifecycle(lifecycleStamp, 'output-start');
+    writeChunk();
   });
 }
 

@@ -17,15 +17,12 @@ export interface HealthDeps {
   readonly log: CarbonLog;
   /** Epoch ms of the ready line, undefined before it. */
   readyAt(): number | undefined;
-  /** Called once, when readiness first answers 200. */
-  onFirstReadyAnswer(answeredAt: number): void;
 }
 
 export function healthHandler(deps: HealthDeps): RequestHandler {
   const { product } = deps.flavour;
   const nameByPort = new Map(portSet(product, deps.offset).map((p) => [p.port, p] as const));
   const portOf = (base: number) => base + deps.offset;
-  let answeredReady = false;
 
   return (request, response) => {
     const port = nameByPort.get(request.socket.localPort ?? -1);
@@ -48,10 +45,6 @@ export function healthHandler(deps: HealthDeps): RequestHandler {
     if (port.port === portOf(product.readiness.portBase) && path === product.readiness.path) {
       const now = Date.now();
       const ready = readyAt !== undefined && now >= readyAt + deps.notReadyMs;
-      if (ready && !answeredReady) {
-        answeredReady = true;
-        deps.onFirstReadyAnswer(now);
-      }
       return answer(response, ready ? 200 : 500, 'application/json', deps.flavour.readinessBody(ready));
     }
     if (port.port === portOf(product.liveness.portBase) && path === product.liveness.path) {

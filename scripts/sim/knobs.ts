@@ -20,6 +20,7 @@ export const knobNames = {
   consoleShutdownAfterMs: 'WSO2_SIM_CONSOLE_SHUTDOWN_AFTER_MS',
   readyStamp: 'WSO2_SIM_READY_STAMP',
   lifecycleStamp: 'WSO2_SIM_LIFECYCLE_STAMP',
+  logEveryMs: 'WSO2_SIM_LOG_EVERY_MS',
   /** Read by the fake JDK's `java -version` (a sh script), validated here too so a typo fails loudly. */
   javaVersion: 'WSO2_SIM_JAVA_VERSION',
 } as const;
@@ -47,6 +48,8 @@ export interface Knobs {
   readonly readyStamp: string | undefined;
   /** A file that gets a line when this JVM's code starts and when it crashes (respawn benchmark). */
   readonly lifecycleStamp: string | undefined;
+  /** After the ready line, one numbered INFO line that often, as a busy server logs (capture faults). */
+  readonly logEveryMs: number | undefined;
   readonly javaVersion: string;
 }
 
@@ -83,6 +86,7 @@ export function readKnobs(env: Env): Knobs {
     consoleShutdownAfterMs: ms(knobNames.consoleShutdownAfterMs),
     readyStamp: read(knobNames.readyStamp, (raw) => raw, 'a file path'),
     lifecycleStamp: read(knobNames.lifecycleStamp, (raw) => raw, 'a file path'),
+    logEveryMs: read(knobNames.logEveryMs, parsePositiveInt, 'a whole number of milliseconds (>= 1)'),
     javaVersion:
       read(knobNames.javaVersion, parseJavaVersion, 'a Java version such as 17, 21.0.2 or 1.8.0_412') ?? '17',
   };
@@ -92,6 +96,11 @@ export function readKnobs(env: Env): Knobs {
 
 function parseNonNegativeInt(raw: string): number | undefined {
   return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
+}
+
+function parsePositiveInt(raw: string): number | undefined {
+  const value = parseNonNegativeInt(raw);
+  return value !== undefined && value > 0 ? value : undefined;
 }
 
 function parseExitCode(raw: string): number | undefined {

@@ -58,9 +58,6 @@ export class SimulatedServer {
       notReadyMs: knobs.notReadyMs,
       log: this.log,
       readyAt: () => this.readyAt,
-      onFirstReadyAnswer: (at) => {
-        if (knobs.readyStamp !== undefined) appendReadyStamp(knobs.readyStamp, carbonHome, at, this.log);
-      },
     });
     const tls = this.readTls();
     const bindEach = async (selected: EffectivePort[]) => {
@@ -83,6 +80,13 @@ export class SimulatedServer {
 
   private afterReady(): void {
     const { knobs, flavour, carbonHome } = this.options;
+    const { readyStamp, notReadyMs } = knobs;
+    if (readyStamp !== undefined) {
+      // Stamped when readiness begins to answer 200, asked or not: the true ready time a supervisor is
+      // measured against, not the moment its own probe happened to ask.
+      const readyAt = (this.readyAt ?? Date.now()) + notReadyMs;
+      this.later(notReadyMs, () => appendReadyStamp(readyStamp, carbonHome, readyAt, this.log));
+    }
     if (knobs.restartAfterMs !== undefined) {
       this.later(knobs.restartAfterMs, () => {
         if (!claimRestartOnce(carbonHome)) return;
@@ -93,7 +97,19 @@ export class SimulatedServer {
     if (knobs.consoleShutdownAfterMs !== undefined) {
       this.later(knobs.consoleShutdownAfterMs, () => void this.shutdown(undefined));
     }
-    if (knobs.outputBytes > 0) void outputBurst(knobs.outputBytes, this.log);
+    if (knobs.outputBytes > 0) void outputBurst(knobs.outputBytes, this.log, knobs.lifecycleStamp);
+    if (knobs.logEveryMs !== undefined) {
+      let count = 0;
+      const every = setInterval(() => {
+        if (this.stopping) return clearInterval(every);
+        this.log.write({
+          level: 'INFO',
+          logger: 'org.wso2.carbon.sim.Heartbeat',
+          message: `Simulated activity ${++count}`,
+        });
+      }, knobs.logEveryMs);
+      this.timers.push(every);
+    }
   }
 
   private async bind(

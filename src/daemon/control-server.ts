@@ -39,7 +39,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const socket = path.join(options.stateDir, socketName);
   await chmod(options.stateDir, 0o700);
   await removeStaleSocket(socket);
-  const server = http.createServer((request, response) => {
+  // Node enforces headersTimeout and requestTimeout only on each connections check, every 30 s by default:
+  // checked every second, a slow or stuck client is cut off at 5 s and 10 s, not up to 30 s later.
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     handle(request, options)
       .then((body) => reply(response, 200, body))
       .catch((error: unknown) => {
@@ -83,6 +85,8 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
   const { fleet } = options;
   const route = `${request.method} ${request.url}`;
   if (route === 'GET /v1/status') {
+    // The writers' reports are read afresh: a capture that began failing a second ago shows.
+    await Promise.all([...fleet.runners.values()].map((runner) => runner.checkCapture()));
     const instances = fleet.snapshot();
     // Sampled here, in the long-lived daemon: pidusage keeps each pid's history, so CPU is current.
     const pgids = Object.values(instances).flatMap((i) => (i.pgid === undefined ? [] : [i.pgid]));
@@ -171,7 +175,9 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
         reject(new RequestError(400, 'the body is not JSON'));
       }
     });
-    request.on('error', reject);
+    // Only the connection fails a request stream (the client went away mid-body, or was cut off): the
+    // client's failure, answered as such, not an internal error of the supervisor.
+    request.on('error', () => reject(new RequestError(400, 'the request was cut off before its end')));
   });
 }
 

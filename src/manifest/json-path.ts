@@ -22,6 +22,15 @@ export function valueAt(root: unknown, segments: readonly PropertyKey[]): unknow
 /** A short rendering of a found value: long strings and big objects are cut. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** JSON.stringify recurses: a value nested some thousands deep overflows the stack, and is only named then. */
+function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? 'a deeply nested list' : 'a deeply nested object';
+  }
 }

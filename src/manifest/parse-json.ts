@@ -11,18 +11,23 @@ const require = createRequire(import.meta.url);
 export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return syntaxError(text, file);
+  } catch (error) {
+    return syntaxError(text, file, error as SyntaxError);
   }
 }
 
 /** Only a broken manifest pays for loading jsonc-parser. */
-function syntaxError(text: string, file: string): never {
+function syntaxError(text: string, file: string, cause: SyntaxError): never {
   const { parse, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
   const errors: ParseError[] = [];
-  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // jsonc-parser recurses once per nesting level: some thousands overflow the stack. V8's position then.
+  }
   const first = errors[0];
-  const { line, column } = lineAndColumn(text, first?.offset ?? text.length);
+  const position = /at position (\d+)/.exec(cause.message)?.[1];
+  const { line, column } = lineAndColumn(text, first?.offset ?? Number(position ?? text.length));
   const what = first ? describeCode(printParseErrorCode(first.error)) : 'it cannot be parsed';
   const problem = {
     path: `line ${line}, column ${column}`,

@@ -51,7 +51,7 @@ function unknownKey(parent: readonly PropertyKey[], key: string): ManifestProble
     guess !== undefined && distance(key, guess) <= Math.max(2, Math.floor(key.length / 3))
       ? `Did you mean "${guess}"?`
       : `Remove it; allowed here: ${allowed.join(', ')}.`;
-  return { path: jsonPath([...parent, key]), message: `unknown key "${key}"`, hint };
+  return { path: jsonPath([...parent, key]), message: `unknown key ${JSON.stringify(key)}`, hint };
 }
 
 /** The keys the schema allows at a path, found by walking the schema itself (no second list to keep). */

@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifest/instance-config.js';
 import { readProcStat } from '../process/proc-stat.js';
+import { readRunTag } from '../process/run-tag.js';
 import { readSavedState, type SavedState } from '../state/saved-state.js';
 import { type Plan, plan } from './planner.js';
 import type { PortStatus } from './port-status.js';
@@ -27,12 +28,17 @@ export async function planFleet(manifest: Manifest, prober: Prober = probePorts)
     if (unprobed.length === 0) return result;
     const found = await prober(unprobed);
     // A port the prober could not answer for is treated as busy, so the loop always ends.
-    for (const port of unprobed) probes.set(port, await withOwner(found.get(port) ?? { free: false }, saved));
+    for (const port of unprobed)
+      probes.set(port, await withOwner(found.get(port) ?? { free: false }, saved, manifest.stateDir));
   }
 }
 
-/** Marks a busy port held by a process of an instance's last process group as that instance's own. */
-async function withOwner(status: PortStatus, saved: SavedState): Promise<PortStatus> {
+/**
+ * Marks a busy port as an instance's own when its holder is of the instance's last process group, or was
+ * launched for it (run-tag.ts) by a supervisor that died before recording the run: the next supervisor
+ * stops that run, and the instance keeps its offset.
+ */
+async function withOwner(status: PortStatus, saved: SavedState, stateDir: string): Promise<PortStatus> {
   if (status.free || status.holder === undefined) return status;
   const pgid = (await readProcStat(status.holder.pid))?.pgid;
   for (const [name, group] of Object.entries(saved.groups)) {
@@ -43,5 +49,6 @@ async function withOwner(status: PortStatus, saved: SavedState): Promise<PortSta
       return { ...status, owner: name };
     }
   }
-  return status;
+  const tag = await readRunTag(status.holder.pid);
+  return tag?.stateDir === stateDir ? { ...status, owner: tag.instance } : status;
 }

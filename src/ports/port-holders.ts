@@ -13,27 +13,41 @@ export async function findPortHolders(ports: readonly number[]): Promise<Map<num
   return holders;
 }
 
-/** The ports, of those asked, that something listens on, each with its holder where the host can tell. */
-export async function findListeners(ports: readonly number[]): Promise<Map<number, PortHolder | undefined>> {
+/**
+ * The ports, of those asked, that something listens on, each with its holder where the host can tell.
+ * `likelyHolders` (an instance's own processes) are looked at first: when they hold every listening port,
+ * the scan of every process's descriptors, thousands of readlinks on a busy host, is skipped.
+ */
+export async function findListeners(
+  ports: readonly number[],
+  likelyHolders: readonly number[] = [],
+): Promise<Map<number, PortHolder | undefined>> {
   const holders = new Map<number, PortHolder | undefined>();
   if (ports.length === 0 || process.platform !== 'linux') return holders;
   const inodeToPort = await listeningInodes(new Set(ports));
   for (const port of inodeToPort.values()) holders.set(port, undefined);
-  if (inodeToPort.size === 0) return holders;
+  const unresolved = () => [...holders.values()].some((holder) => holder === undefined);
+  await Promise.all(likelyHolders.map((pid) => findSockets(String(pid), inodeToPort, holders)));
+  if (!unresolved()) return holders;
   const pids = (await readdir('/proc').catch(() => [])).filter((entry) => /^\d+$/.test(entry));
-  await Promise.all(
-    pids.map(async (pid) => {
-      const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
-      for (const fd of fds) {
-        const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-        const port = inodeToPort.get(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '');
-        if (port !== undefined && holders.get(port) === undefined) {
-          holders.set(port, { pid: Number(pid), command: await commandOf(pid) });
-        }
-      }
-    }),
-  );
+  await Promise.all(pids.map((pid) => findSockets(pid, inodeToPort, holders)));
   return holders;
+}
+
+/** Records `pid` as the holder of each wanted listening socket among its descriptors. */
+async function findSockets(
+  pid: string,
+  inodeToPort: ReadonlyMap<string, number>,
+  holders: Map<number, PortHolder | undefined>,
+): Promise<void> {
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+  for (const fd of fds) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const port = inodeToPort.get(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '');
+    if (port !== undefined && holders.get(port) === undefined) {
+      holders.set(port, { pid: Number(pid), command: await commandOf(pid) });
+    }
+  }
 }
 
 /** Socket inode -> local port, for sockets in LISTEN state (st 0A) on the wanted ports. */

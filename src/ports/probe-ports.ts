@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import { detectPort } from 'detect-port';
 import { findPortHolders } from './port-holders.js';
 import type { PortStatus } from './port-status.js';
 
@@ -11,8 +10,10 @@ const defaultConcurrency = 64;
  *
  * A WSO2 JVM binds the wildcard address (dual-stack `::` where the host has IPv6), so a port is free when
  * both wildcards can be bound: `0.0.0.0` clashes with any IPv4 listener on the port, `::` also with IPv6-only
- * ones such as a server on `[::1]`. detect-port's default mode would also resolve `localhost` and list the
- * network interfaces for every port, which costs ~10x as much and finds nothing more.
+ * ones such as a server on `[::1]`. Each probe listens on exactly the port asked and closes at once.
+ * detect-port, the first choice, cannot do that: on a busy port it goes on to listen on the next ten ports
+ * (it looks for a free one to offer), and so briefly took ports next to it, failing probes of those ports
+ * running at the same moment and possibly a JVM binding them.
  */
 export async function probePorts(
   ports: Iterable<number>,
@@ -23,7 +24,7 @@ export async function probePorts(
   const busy: number[] = [];
   const results = new Map<number, PortStatus>();
   const isFree = async (port: number) => {
-    for (const hostname of hostnames) if ((await detectPort({ port, hostname })) !== port) return false;
+    for (const hostname of hostnames) if (!(await canListen(port, hostname))) return false;
     return true;
   };
   const worker = async () => {
@@ -39,6 +40,15 @@ export async function probePorts(
     results.set(port, holder === undefined ? { free: false } : { free: false, holder });
   }
   return results;
+}
+
+/** Whether a listener on exactly this port and address can be made (and it is closed again at once). */
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
 }
 
 let ipv6: Promise<boolean> | undefined;

@@ -1,6 +1,6 @@
 import type { PortHolder } from '../errors.js';
 import { findListeners } from '../ports/port-holders.js';
-import { readProcStat } from './proc-stat.js';
+import { groupMembers, readProcStat } from './proc-stat.js';
 
 /** A planned port the instance does not hold: nobody listens on it, or another process does. */
 export interface MissingPort {
@@ -15,7 +15,8 @@ export interface MissingPort {
  * it could not bind (BindException in the log), so after the ready signal this is how a clash shows.
  */
 export async function portsNotHeld(ports: readonly number[], pgid: number): Promise<MissingPort[]> {
-  const listeners = await findListeners(ports);
+  const members = groupMembers(pgid).map((p) => p.pid);
+  const listeners = await findListeners(ports, members);
   const missing: MissingPort[] = [];
   for (const port of ports) {
     if (!listeners.has(port)) {
@@ -24,7 +25,8 @@ export async function portsNotHeld(ports: readonly number[], pgid: number): Prom
     }
     const holder = listeners.get(port);
     if (holder === undefined) missing.push({ port, heldByUnknown: true });
-    else if ((await readProcStat(holder.pid))?.pgid !== pgid) missing.push({ port, holder });
+    else if (!members.includes(holder.pid) && (await readProcStat(holder.pid))?.pgid !== pgid)
+      missing.push({ port, holder });
   }
   return missing;
 }

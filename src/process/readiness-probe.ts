@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { connect } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -20,7 +21,12 @@ export function httpStatus(
   return new Promise((resolve) => {
     const request = client.get(
       target,
-      { timeout: timeoutMs, rejectUnauthorized: !loopback.has(target.hostname), agent },
+      {
+        timeout: timeoutMs,
+        rejectUnauthorized: !loopback.has(target.hostname),
+        agent,
+        ...(secure && { secureContext: sharedSecureContext() }),
+      },
       (response) => {
         response.resume();
         resolve({ status: response.statusCode ?? 0 });
@@ -29,6 +35,17 @@ export function httpStatus(
     request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     request.on('error', (error) => resolve({ error: error.message }));
   });
+}
+
+let secureContext: SecureContext | undefined;
+
+/**
+ * Made once: each new TLS context loads the whole root certificate store, ~10 ms of CPU, and twenty API-Ms
+ * polled for readiness at start-up would pay it on every probe.
+ */
+function sharedSecureContext(): SecureContext {
+  secureContext ??= createSecureContext();
+  return secureContext;
 }
 
 /**

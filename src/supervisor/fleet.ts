@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { InstanceConfig, Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
 import { isSameProcess } from '../process/proc-stat.js';
+import { taggedGroups } from '../process/run-tag.js';
 import { terminateGroup } from '../process/terminate.js';
 import { type StateDocument, StateFile } from '../state/state-file.js';
 import { InstanceRunner, type InstanceSnapshot, type RunnerOptions } from './instance-runner.js';
@@ -31,6 +32,7 @@ export class Fleet extends EventEmitter {
   /** Instances asked to start that wait for their dependencies to be running. */
   private readonly waiting = new Set<string>();
   private readonly stateFile: StateFile;
+  private readonly stateDir: string;
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -40,6 +42,7 @@ export class Fleet extends EventEmitter {
     private readonly runnerDefaults: RunnerDefaults = {},
   ) {
     super();
+    this.stateDir = manifest.stateDir;
     this.stateFile = new StateFile(manifest.stateDir);
     this.place(
       manifest,
@@ -87,11 +90,16 @@ export class Fleet extends EventEmitter {
   /** Makes runners for the named instances of a manifest, at their planned offsets. */
   private place(manifest: Manifest, plan: Plan, names: readonly string[]): void {
     const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));
-    const logDir = `${manifest.stateDir}/logs`;
     for (const config of manifest.instances.filter((i) => names.includes(i.name))) {
       const offset = offsets.get(config.name);
       if (offset === undefined) throw new Error(`no offset planned for ${config.name}`);
-      const runner = new InstanceRunner({ config, offset, logDir, log: this.log, ...this.runnerDefaults });
+      const runner = new InstanceRunner({
+        config,
+        offset,
+        stateDir: manifest.stateDir,
+        log: this.log,
+        ...this.runnerDefaults,
+      });
       runner.on('change', () => this.changed());
       this.instances.set(config.name, { runner, config, offset });
     }
@@ -105,10 +113,17 @@ export class Fleet extends EventEmitter {
    */
   async adopt(saved: StateDocument | undefined): Promise<string[]> {
     const adopted: string[] = [];
+    const unlaunched: string[] = [];
+    const ended: [InstanceRunner, InstanceSnapshot][] = [];
     for (const [name, runner] of this.runners) {
       const record = saved?.instances[name];
       if (record === undefined || !['starting', 'running', 'stopping'].includes(record.machine.state))
         continue;
+      // Starting with no run recorded: the supervisor died before its launch was written down (or made).
+      if (record.machine.state === 'starting' && record.pid === undefined) {
+        unlaunched.push(name);
+        continue;
+      }
       if (await isLive(record)) {
         if (record.offset === runner.snapshot().offset) {
           runner.adopt(record);
@@ -122,9 +137,33 @@ export class Fleet extends EventEmitter {
         );
         await terminateGroup({ pgid: record.pgid as number, jvmPid: record.jvmPid, timeoutMs: 30_000 });
       }
-      runner.endedUnwatched(record);
+      ended.push([runner, record]);
     }
+    // Strays first: a restart decided below must find their ports free.
+    await this.stopStrays(new Set(adopted.map((name) => this.runner(name).snapshot().pgid)));
+    for (const [runner, record] of ended) runner.endedUnwatched(record);
+    // Their launch is carried out now, as was asked; it is no failure of theirs, so no restart is counted.
+    this.start(unlaunched);
     return adopted;
+  }
+
+  /**
+   * Stops every run tagged with this state folder (run-tag.ts) that is not adopted: runs launched by a
+   * supervisor killed before it recorded them, or whose record was lost. Left alone, they would be orphans
+   * holding the ports their instance is about to be launched on. Under the lock, no other supervisor of
+   * this folder can own them.
+   */
+  private async stopStrays(adopted: ReadonlySet<number | undefined>): Promise<void> {
+    const strays = [...(await taggedGroups(this.stateDir))].filter(([pgid]) => !adopted.has(pgid));
+    await Promise.all(
+      strays.map(async ([pgid, instance]) => {
+        this.log.warn(
+          { event: 'stray-run', instance, pgid },
+          'stopping a run no supervisor recorded (one died between launching it and writing state.json)',
+        );
+        await terminateGroup({ pgid, timeoutMs: 30_000 });
+      }),
+    );
   }
 
   /** Starts the named instances (default: every autostart one), each once its dependencies are running. */

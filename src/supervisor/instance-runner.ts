@@ -4,14 +4,16 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
 import { type Capture, endOf, startCapture, waitForWriterExit } from '../capture/capture.js';
+import { type CaptureStatus, readCaptureStatus } from '../capture/capture-status.js';
 import { followLog, type LogPosition, readLogTail } from '../capture/log-tail.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { describeHolder } from '../ports/describe-plan.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { probePorts } from '../ports/probe-ports.js';
 import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
-import { isSameProcess, readProcStat } from '../process/proc-stat.js';
+import { isRunning, isSameProcess, readProcStat } from '../process/proc-stat.js';
 import { acceptsConnections, healthAgents, httpStatus } from '../process/readiness-probe.js';
+import { runTagEnvironment } from '../process/run-tag.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import { bindFailure, type Product } from '../products/product.js';
@@ -35,7 +37,7 @@ interface Run {
   readonly startedAt: number;
   readonly writerPid: number;
   /** Where this run's output starts in the captured log (survives a rotation before the follow opens it). */
-  readonly logStart: LogPosition | undefined;
+  logStart: LogPosition | undefined;
   jvmPid?: number | undefined;
   jvmStartTime?: number | undefined;
   exit?: { code: number | null; signal: string | null };
@@ -48,6 +50,9 @@ interface Run {
 
 /** How often an adopted instance (not our child) is checked for its end. */
 const adoptedPollMs = 250;
+
+/** How often the log writer's report is read while a run lives; a status request reads it afresh. */
+const captureCheckMs = 2000;
 
 export interface HealthReport {
   readonly ok: boolean;
@@ -70,12 +75,15 @@ export interface InstanceSnapshot {
   readonly writerPid?: number;
   readonly startedAt?: number;
   readonly health?: HealthReport;
+  /** The log writer's report while capture fails, or once it has lost output: absent while all is well. */
+  readonly capture?: CaptureStatus;
 }
 
 export interface RunnerOptions {
   readonly config: InstanceConfig;
   readonly offset: number;
-  readonly logDir: string;
+  /** The state folder: its logs/ holds the captured output, and every launch is tagged with it. */
+  readonly stateDir: string;
   readonly log: Logger;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -98,6 +106,9 @@ export class InstanceRunner extends EventEmitter {
   private restartTimer: NodeJS.Timeout | undefined;
   /** The instance's log writer, kept across runs: a restart does not pay for (nor compete with) a new one. */
   private capture: Capture | undefined;
+  /** The log writer's last report, read every few seconds while a run lives and before each status. */
+  private captureReport: CaptureStatus | undefined;
+  private captureWatch: NodeJS.Timeout | undefined;
   /** Set by kill(): nothing is launched or restarted any more. */
   private halted = false;
   /** Launches and stops are carried out one after the other, never interleaved. */
@@ -137,6 +148,10 @@ export class InstanceRunner extends EventEmitter {
       ...(run?.jvmPid !== undefined && { jvmPid: run.jvmPid }),
       ...(run?.jvmStartTime !== undefined && { jvmStartTime: run.jvmStartTime }),
       ...(this.health && { health: this.health }),
+      ...(this.captureReport &&
+        (this.captureReport.state === 'failing' || this.captureReport.droppedBytes > 0) && {
+          capture: this.captureReport,
+        }),
     };
   }
 
@@ -165,27 +180,52 @@ export class InstanceRunner extends EventEmitter {
       adopted: true,
     };
     this.run = run;
-    // A run caught starting or stopping is watched as running: its health check tells the rest.
-    const state =
-      saved.machine.state === 'stopping' || saved.machine.state === 'starting'
-        ? 'running'
-        : saved.machine.state;
-    const { detail: _detail, ...machine } = saved.machine;
-    this.machine = { ...machine, state, readySince: saved.machine.readySince ?? this.now() };
+    // A run caught starting stays starting until its readiness check passes (its dependents wait for that);
+    // one caught stopping is watched as running: its health check tells the rest.
+    const starting = saved.machine.state === 'starting';
+    const state = saved.machine.state === 'stopping' ? 'running' : saved.machine.state;
+    const { detail: _detail, readySince, ...machine } = saved.machine;
+    this.machine = { ...machine, state, ...(!starting && { readySince: readySince ?? this.now() }) };
     this.log.info(
-      { event: 'adopted', pid: run.pid, jvmPid: run.jvmPid, offset: this.options.offset },
+      { event: 'adopted', pid: run.pid, jvmPid: run.jvmPid, offset: this.options.offset, state },
       'adopted',
     );
-    this.monitorHealth(run);
+    if (!starting) this.monitorHealth(run);
+    this.watchCapture();
+    let stopStartWatch = () => {};
     const poll = setInterval(() => {
       void this.stillAlive(run).then((alive) => {
         if (alive || run.over) return;
         clearInterval(poll);
+        stopStartWatch();
         this.onScriptExit(run).catch((error: unknown) => this.internalError(error, run));
       });
     }, adoptedPollMs);
-    run.stopWatching = () => clearInterval(poll);
+    run.stopWatching = () => {
+      clearInterval(poll);
+      stopStartWatch();
+    };
+    if (starting) {
+      this.resumeStartWatch(run)
+        .then((stop) => {
+          stopStartWatch = stop;
+          if (run.over) stop();
+        })
+        .catch((error: unknown) => this.internalError(error, run));
+    }
     this.emit('change');
+  }
+
+  /**
+   * For a run adopted while starting: the output it wrote before this supervisor came (after its launch
+   * marker) is judged first, then the log is followed from here, with what is left of startTimeoutSeconds.
+   */
+  private async resumeStartWatch(run: Run): Promise<() => void> {
+    const logFile = this.logFile();
+    run.logStart = await endOf(logFile);
+    const earlier = thisRunsLines(await readLogTail(logFile, 256 * 1024));
+    if (run.over || this.run !== run) return () => {};
+    return this.watchStart(run, logFile, earlier);
   }
 
   /** The run's start script is still the very process that was recorded (zombies and recycled pids are not). */
@@ -230,6 +270,7 @@ export class InstanceRunner extends EventEmitter {
   async kill(): Promise<void> {
     this.halted = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.captureWatch);
     const run = this.run;
     if (run && !run.over) await killGroup(run.pgid);
   }
@@ -301,7 +342,11 @@ export class InstanceRunner extends EventEmitter {
     const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
       cwd: config.home,
       // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
-      env: { ...config.env, CARBON_HOME: config.home },
+      env: {
+        ...config.env,
+        CARBON_HOME: config.home,
+        ...runTagEnvironment({ stateDir: this.options.stateDir, instance: this.name }),
+      },
       detached: true,
       stdin: 'ignore',
       stdout: capture.output,
@@ -329,6 +374,7 @@ export class InstanceRunner extends EventEmitter {
     };
     this.run = run;
     this.log.info({ event: 'launched', pid, offset: this.options.offset, script: config.script }, 'launched');
+    this.watchCapture();
     this.emit('change');
     run.stopWatching = this.watchStart(run, logFile);
     void child.then((result) => {
@@ -337,8 +383,12 @@ export class InstanceRunner extends EventEmitter {
     });
   }
 
-  /** Watches output and probes until ready, or until the start fails; returns a function that stops it. */
-  private watchStart(run: Run, logFile: string): () => void {
+  /**
+   * Watches output and probes until ready, or until the start fails; returns a function that stops it.
+   * `earlier`: for an adopted run, its output from before this supervisor; then probing begins at once (the
+   * ready line may be in a rotated file), and the start timeout counts from the run's launch.
+   */
+  private watchStart(run: Run, logFile: string, earlier?: readonly string[]): () => void {
     let probeTimer: NodeJS.Timeout | undefined;
     let probing = false;
     let done = false;
@@ -384,36 +434,40 @@ export class InstanceRunner extends EventEmitter {
       probing = true;
       guard(probe());
     };
+    const onLine = (line: string) => {
+      if (line.startsWith(markerPrefix)) return;
+      if (bindFailure.test(line)) {
+        portsNotHeld(this.ports, run.pgid)
+          .then((missing) => {
+            const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+            const what = taken.length
+              ? taken.map(describeMissingPort).join('; ')
+              : 'a planned port was taken';
+            fail(`java.net.BindException: ${what}`);
+          })
+          .catch((error: unknown) => this.internalError(error, run));
+        return;
+      }
+      const failure = this.product.startFailures.find((re) => re !== bindFailure && re.test(line));
+      if (failure) return fail(`start failed: ${line.trim()}`);
+      if (this.readiness.line?.test(line)) {
+        if (this.readiness.url === undefined && this.readiness.ports === undefined) guard(ready());
+        else startProbing();
+      }
+    };
     const tail = followLog(logFile, {
       fromOffset: run.logStart?.offset ?? 0,
       ...(run.logStart && { inode: run.logStart.inode }),
-      onLine: (line: string) => {
-        if (line.startsWith(markerPrefix)) return;
-        if (bindFailure.test(line)) {
-          portsNotHeld(this.ports, run.pgid)
-            .then((missing) => {
-              const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
-              const what = taken.length
-                ? taken.map(describeMissingPort).join('; ')
-                : 'a planned port was taken';
-              fail(`java.net.BindException: ${what}`);
-            })
-            .catch((error: unknown) => this.internalError(error, run));
-          return;
-        }
-        const failure = this.product.startFailures.find((re) => re !== bindFailure && re.test(line));
-        if (failure) return fail(`start failed: ${line.trim()}`);
-        if (this.readiness.line?.test(line)) {
-          if (this.readiness.url === undefined && this.readiness.ports === undefined) guard(ready());
-          else startProbing();
-        }
-      },
+      onLine,
     });
-    if (this.readiness.line === undefined) startProbing();
+    for (const line of earlier ?? []) onLine(line);
+    const probeOnly = this.readiness.url !== undefined || this.readiness.ports !== undefined;
+    if (this.readiness.line === undefined || (earlier !== undefined && probeOnly)) startProbing();
     const timeoutSeconds = this.options.config.startTimeoutSeconds;
+    const elapsedMs = earlier === undefined ? 0 : this.now() - run.startedAt;
     const deadline = setTimeout(
       () => fail(`not ready within startTimeoutSeconds (${timeoutSeconds}s)`),
-      timeoutSeconds * 1000,
+      Math.max(0, timeoutSeconds * 1000 - elapsedMs),
     );
     return finish;
   }
@@ -588,7 +642,7 @@ export class InstanceRunner extends EventEmitter {
   }
 
   private logFile(): string {
-    return path.join(this.options.logDir, `${this.name}.log`);
+    return path.join(this.options.stateDir, 'logs', `${this.name}.log`);
   }
 
   private async ensureCapture(): Promise<Capture> {
@@ -601,6 +655,43 @@ export class InstanceRunner extends EventEmitter {
     });
     this.capture = capture;
     return capture;
+  }
+
+  /**
+   * Reads the log writer's report (its status file) and says in the supervisor log when capture begins to
+   * fail and when it resumes. The writer, not the supervisor, is in the data path, so this is the only way
+   * the supervisor learns of a full disk or a log folder gone read-only.
+   */
+  async checkCapture(): Promise<void> {
+    let report = await readCaptureStatus(this.logFile());
+    // A writer killed mid-failure leaves a stale report behind: the next writer starts afresh.
+    if (report && report.state !== 'closed' && !isRunning(report.pid)) report = undefined;
+    const was = this.captureReport;
+    this.captureReport = report;
+    const failing = report?.state === 'failing';
+    if (report !== undefined && failing && (was?.state !== 'failing' || was.error !== report.error)) {
+      this.log.warn(
+        { event: 'capture-failing', error: report.error, droppedBytes: report.droppedBytes },
+        `output capture failing: ${report.error}; the instance runs on, its output is drained and counted as lost until the log can be written`,
+      );
+      this.emit('change');
+    } else if (!failing && was?.state === 'failing') {
+      this.log.info(
+        { event: 'capture-resumed', droppedBytes: report?.droppedBytes ?? was.droppedBytes },
+        'output capture resumed',
+      );
+      this.emit('change');
+    }
+  }
+
+  /** Checks the writer's report every few seconds while a run lives (a stat and a small read). */
+  private watchCapture(): void {
+    if (this.captureWatch !== undefined) return;
+    this.captureWatch = setInterval(() => {
+      if (this.run === undefined || this.run.over) return;
+      this.checkCapture().catch((error: unknown) => this.internalError(error));
+    }, captureCheckMs);
+    this.captureWatch.unref();
   }
 
   /**
@@ -622,6 +713,7 @@ export class InstanceRunner extends EventEmitter {
    * waits (bounded) for it to have written everything.
    */
   async close(): Promise<void> {
+    clearInterval(this.captureWatch);
     const capture = this.capture;
     this.capture = undefined;
     capture?.release();

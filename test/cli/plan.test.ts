@@ -41,7 +41,7 @@ describe('wso2-supervisor plan and ports', () => {
     const offset = await freeOffset('mi', 2);
     servers.push(await listenOn(8280 + offset));
     const manifest = {
-      offsets: { min: offset, max: offset + 20 },
+      offsets: { min: offset, max: offset + 1 },
       instances: [{ name: 'a', product: 'mi', home: 'mi-a' }],
     };
     const { result, doc } = await planOf(manifest);
@@ -102,7 +102,7 @@ describe('wso2-supervisor plan and ports', () => {
   it('prints a readable table with offsets, reasons and ports', async () => {
     const offset = await freeOffset('mi', 2);
     const manifest = {
-      offsets: { min: offset, max: offset + 20 },
+      offsets: { min: offset, max: offset + 1 },
       instances: [
         { name: 'first', product: 'mi', home: 'mi-a' },
         { name: 'second', product: 'mi', home: 'mi-b' },

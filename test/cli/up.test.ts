@@ -36,7 +36,7 @@ describe('wso2-supervisor up (foreground)', () => {
     const base = await freeOffset(['mi', 'apim'], 6);
     await writeManifest(root, {
       stateDir: 'state',
-      offsets: { min: base, max: base + 30 },
+      offsets: { min: base, max: base + 5 },
       defaults: { env: { JAVA_HOME: jdk.javaHome }, stopTimeoutSeconds: 10 },
       instances: instances.map((i) => ({ ...i, home: i.name })),
     });
@@ -113,7 +113,7 @@ describe('wso2-supervisor up (foreground)', () => {
     const base = await freeOffset('mi', 4);
     await writeManifest(root, {
       stateDir: 'state',
-      offsets: { min: base, max: base + 10 },
+      offsets: { min: base, max: base + 3 },
       defaults: { env: { JAVA_HOME: jdk.javaHome, WSO2_SIM_IGNORE_SIGTERM: '1' }, stopTimeoutSeconds: 60 },
       instances: [{ name: 'stubborn', product: 'mi', home: 'stubborn' }],
     });

@@ -1,12 +1,25 @@
-import { detectPort } from 'detect-port';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { probePorts } from '../../src/ports/probe-ports.js';
+import { isRunning } from '../../src/process/proc-stat.js';
 import { portSet, productOf } from '../../src/products/catalog.js';
 import type { ProductId } from '../../src/products/product.js';
 
 /**
- * An offset O such that the port sets of the given products at O, O+1, ... O+span-1 are all free right now.
- * Drawn at random so that test files running in parallel rarely meet, keeping every port between 20000 and
- * 32767: above the well-known services, below Linux's ephemeral range (32768-60999), where an outgoing
- * connection could take a planned port between this check and the bind.
+ * Ports handed out to the test files running now, one file per port holding its test process's pid. A
+ * port free at the moment of the check may be one another file planned and is about to bind (an instance
+ * still waiting for its dependencies, or in backoff): only a reservation keeps parallel files apart.
+ */
+const reservations = path.join(tmpdir(), 'wso2-supervisor-test-ports');
+const held = new Set<string>();
+
+/**
+ * An offset O such that the port sets of the given products at O, O+1, ... O+span-1 are free right now and
+ * reserved for this test file until it ends (test/helpers/setup.ts): a manifest using these offsets only
+ * (`offsets: { min: O, max: O + span - 1 }`) never meets another test file. Drawn at random, keeping every
+ * port between 17000 and 32767: above the well-known services, below Linux's ephemeral range (32768-60999),
+ * where an outgoing connection could take a planned port between this check and the bind.
  */
 export async function freeOffset(products: ProductId | readonly ProductId[], span = 1): Promise<number> {
   const specs = (typeof products === 'string' ? [products] : products).map(productOf);
@@ -15,8 +28,57 @@ export async function freeOffset(products: ProductId | readonly ProductId[], spa
     const ports = new Set<number>();
     for (let k = 0; k < span; k++)
       for (const p of specs) for (const e of portSet(p, offset + k)) ports.add(e.port);
-    const free = await Promise.all([...ports].map(async (port) => (await detectPort(port)) === port));
-    if (free.every(Boolean)) return offset;
+    if (!reserve(ports)) continue;
+    if ([...(await probePorts(ports)).values()].every((status) => status.free)) return offset;
+    for (const port of ports) release(fileOf(port));
   }
   throw new Error(`no free offset found for ${specs.map((p) => p.id).join(', ')} after 50 attempts`);
 }
+
+/** Gives back every port this test process reserved. */
+export function releaseOffsets(): void {
+  for (const file of held) release(file);
+}
+
+const fileOf = (port: number) => path.join(reservations, String(port));
+
+/** Reserves all the ports or none. */
+function reserve(ports: Iterable<number>): boolean {
+  mkdirSync(reservations, { recursive: true });
+  const taken: string[] = [];
+  for (const port of ports) {
+    if (!claim(fileOf(port))) {
+      for (const file of taken) release(file);
+      return false;
+    }
+    taken.push(fileOf(port));
+  }
+  return true;
+}
+
+function claim(file: string, retry = true): boolean {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    held.add(file);
+    return true;
+  } catch {
+    // Held: by a test process that runs, or left by one that died (then it is taken over). An empty file
+    // is one being written right now.
+    let owner = '';
+    try {
+      owner = readFileSync(file, 'utf8');
+    } catch {
+      return retry && claim(file, false); // released meanwhile
+    }
+    if (!retry || owner === '' || Number(owner) === process.pid || isRunning(Number(owner))) return false;
+    rmSync(file, { force: true });
+    return claim(file, false);
+  }
+}
+
+function release(file: string): void {
+  held.delete(file);
+  rmSync(file, { force: true });
+}
+
+process.on('exit', releaseOffsets);

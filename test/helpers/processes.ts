@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listProcesses } from '../../src/process/proc-stat.js';
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session, ...] (Linux). */
 export function procStatFields(pid: number): string[] | undefined {
@@ -32,4 +33,41 @@ export function serversOf(home: string): number {
     }
   }
   return count;
+}
+
+/** SIGKILL, for a clean-up: a process that ended meanwhile is no error. */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+export interface FolderProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly command: string;
+}
+
+/**
+ * Live processes of a test's folder: the command line names the folder (scripts, JVMs, log writers, the
+ * daemon) or it runs in it (the diagnostics tool, whose command line names no path).
+ */
+export function processesOf(root: string): FolderProcess[] {
+  const out: FolderProcess[] = [];
+  for (const p of listProcesses()) {
+    let command = '';
+    let cwd = '';
+    try {
+      command = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
+      cwd = readlinkSync(`/proc/${p.pid}/cwd`);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+    if (command.includes(`${root}/`) || cwd.startsWith(`${root}/`))
+      out.push({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, command: command.split('\0').join(' ') });
+  }
+  return out;
 }

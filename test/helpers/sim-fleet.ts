@@ -60,7 +60,7 @@ export async function simFleet(
   }));
   const file = await writeManifest(root, {
     stateDir: 'state',
-    offsets: { min: base, max: base + instances.length + 20 },
+    offsets: { min: base, max: base + instances.length + 1 },
     defaults: {
       env: { JAVA_HOME: jdk.javaHome },
       startTimeoutSeconds: 30,

@@ -17,8 +17,13 @@ export async function simRoot(
   const base = await freeOffset('mi', names.length + 4);
   await writeManifest(root, {
     stateDir: 'state',
-    offsets: { min: base, max: base + 20 },
-    defaults: { env: { JAVA_HOME: jdk.javaHome }, stopTimeoutSeconds: 10, ...defaults },
+    offsets: { min: base, max: base + names.length + 3 },
+    defaults: {
+      stopTimeoutSeconds: 10,
+      ...defaults,
+      // Simulator knobs given in defaults.env come on top of the fake JDK.
+      env: { JAVA_HOME: jdk.javaHome, ...(defaults.env as Record<string, string> | undefined) },
+    },
     instances: names.map((name) => ({ name, product: 'mi', home: name })),
   });
   return root;

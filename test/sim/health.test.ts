@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { homeLayout } from '../../scripts/sim/home-layout.js';
@@ -88,26 +88,27 @@ describe('health endpoints of the simulated runtimes', () => {
     );
   });
 
-  it('appends one ready stamp (pid, home, readyAt) when readiness first answers 200', async () => {
+  it('appends one ready stamp (pid, home, readyAt) for when readiness begins to answer 200', async () => {
     const offset = await freeOffset('mi');
     const home = await sim.home('mi');
     const stamp = join(home.home, 'ready-stamps.jsonl');
+    const launched = Date.now();
     const run = sim.start(home, {
       args: [`-DportOffset=${offset}`],
       env: { WSO2_SIM_READY_STAMP: stamp, WSO2_SIM_NOT_READY_MS: '200' },
     });
     await run.waitForLine(mi.readyLine);
     const url = `http://127.0.0.1:${9191 + offset}/healthz`;
-    const before = Date.now();
     await waitFor('/healthz to answer 200', async () => (await get(url)).status === 200);
     const after = Date.now();
-    expect((await get(url)).status).toBe(200);
+    await waitFor('the stamp', () => existsSync(stamp));
     const lines = readFileSync(stamp, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] as string) as { pid: number; home: string; readyAt: number };
     expect(entry.pid).toBe(recordedPid(home));
     expect(entry.home).toBe(home.home);
-    expect(entry.readyAt).toBeGreaterThanOrEqual(before);
+    // Not before the ready line plus WSO2_SIM_NOT_READY_MS, and not after a check first saw 200.
+    expect(entry.readyAt).toBeGreaterThanOrEqual(launched + 200);
     expect(entry.readyAt).toBeLessThanOrEqual(after);
   });
 });

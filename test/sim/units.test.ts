@@ -70,6 +70,7 @@ describe('readKnobs', () => {
       WSO2_SIM_IGNORE_SIGTERM: 'true',
       WSO2_SIM_JAVA_VERSION: '1.8.0_412',
       WSO2_SIM_READY_STAMP: '/tmp/stamps',
+      WSO2_SIM_LOG_EVERY_MS: '50',
     });
     expect(knobs).toMatchObject({
       startupDelayMs: 250,
@@ -78,6 +79,7 @@ describe('readKnobs', () => {
       ignoreSigterm: true,
       javaVersion: '1.8.0_412',
       readyStamp: '/tmp/stamps',
+      logEveryMs: 50,
     });
   });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CaptureStatus } from '../../capture/capture-status.js';
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
@@ -74,7 +75,16 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
     rows,
   );
   const urls = instances.filter((i) => i.urls.length > 0).map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
-  printText([header, '', table, ...(urls.length ? ['', 'URLs:', ...urls] : [])].join('\n'));
+  const captures = instances.flatMap((i) => (i.capture ? [describeCapture(i.name, i.capture)] : []));
+  printText(
+    [
+      header,
+      '',
+      table,
+      ...(captures.length ? ['', 'Output capture:', ...captures] : []),
+      ...(urls.length ? ['', 'URLs:', ...urls] : []),
+    ].join('\n'),
+  );
   return exitCode;
 }
 
@@ -116,7 +126,25 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
         ? '-'
         : `${last.kind} ${new Date(last.at).toISOString().slice(11, 19)}: ${last.reason}`,
     urls: keyUrls(snapshot.product as ProductId, snapshot.offset),
+    capture: snapshot.capture ?? null,
   };
+}
+
+/** A sentence on an instance's output capture when it fails or has lost output (capture-status.ts). */
+function describeCapture(name: string, capture: CaptureStatus): string {
+  const lost = `${formatBytes(capture.droppedBytes)} of output lost`;
+  if (capture.state === 'failing')
+    return (
+      `  ${name}: FAILING since ${capture.since.slice(11, 19)}: ${capture.error ?? 'unknown error'}; ` +
+      `${lost} so far. The instance runs on; capture resumes by itself once the log can be written.`
+    );
+  return `  ${name}: writing again; ${lost} while it could not (see the [wso2-supervisor] line in its log).`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Instances left running without a supervisor (it was killed): their usage, sampled here once. */
