@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { productOf } from '../src/products/catalog.js';
 import type { ProductId } from '../src/products/product.js';
+import { benchEnv, report } from './support.js';
 
 const cli = fileURLToPath(new URL('../../bin/wso2-supervisor.js', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -28,8 +29,7 @@ writeFileSync(
   JSON.stringify({ offsets: { min: 0, max: 5000 }, instances }),
 );
 
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
+const env = benchEnv();
 const timings: number[] = [];
 let ports = 0;
 for (let run = 0; run < runs; run++) {
@@ -50,21 +50,16 @@ const nodeStart = (() => {
   execFileSync(process.execPath, ['-e', ''], { env });
   return Number(process.hrtime.bigint() - started) / 1e6;
 })();
-const figures = {
+report({
   benchmark: 'plan',
-  instances: instances.length,
-  portsProbed: ports,
-  runs,
-  medianMs: Math.round(median),
-  minMs: Math.round(timings[0] ?? Number.NaN),
-  maxMs: Math.round(timings.at(-1) ?? Number.NaN),
-  bareNodeStartMs: Math.round(nodeStart),
-  targetMs,
-  met: median < targetMs,
-};
-console.log(
-  `plan --json, ${figures.instances} instances, ${figures.portsProbed} ports probed: median ${figures.medianMs} ms ` +
-    `(min ${figures.minMs}, max ${figures.maxMs}, ${runs} runs; bare node start ${figures.bareNodeStartMs} ms) ` +
-    `target < ${targetMs} ms: ${figures.met ? 'met' : 'NOT met'}`,
-);
-if (process.env.BENCH_JSON) console.log(JSON.stringify(figures));
+  figures: [
+    {
+      name: `plan --json, ${instances.length} instances, ${ports} ports probed`,
+      value: Math.round(median),
+      unit: 'ms',
+      target: { atMost: targetMs },
+      note: `median of ${runs}, the whole process; min ${Math.round(timings[0] ?? Number.NaN)}, max ${Math.round(timings.at(-1) ?? Number.NaN)}; a bare node start takes ${Math.round(nodeStart)}`,
+    },
+  ],
+  details: { timingsMs: timings.map(Math.round), bareNodeStartMs: nodeStart },
+});

@@ -1,6 +1,6 @@
 import type { PortHolder } from '../errors.js';
 import { findListeners } from '../ports/port-holders.js';
-import { groupMembers, readProcStat } from './proc-stat.js';
+import { processAndDescendants, readProcStat } from './proc-stat.js';
 
 /** A planned port the instance does not hold: nobody listens on it, or another process does. */
 export interface MissingPort {
@@ -15,7 +15,8 @@ export interface MissingPort {
  * it could not bind (BindException in the log), so after the ready signal this is how a clash shows.
  */
 export async function portsNotHeld(ports: readonly number[], pgid: number): Promise<MissingPort[]> {
-  const members = groupMembers(pgid).map((p) => p.pid);
+  // The group leader is the start script: its descendants are the likely holders, found in a few reads.
+  const members = processAndDescendants(pgid);
   const listeners = await findListeners(ports, members);
   const missing: MissingPort[] = [];
   for (const port of ports) {

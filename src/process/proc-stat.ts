@@ -37,6 +37,25 @@ export function groupMembers(pgid: number): ProcStat[] {
   return listProcesses().filter((p) => p.pgid === pgid);
 }
 
+/**
+ * A process and its descendants, from the kernel's per-thread lists of children (a few small synchronous
+ * reads, where listing every process reads hundreds of files); empty when the process is gone or the kernel keeps no
+ * such lists. Processes that left the tree (daemonized, or orphaned and adopted by init) are not found.
+ */
+export function processAndDescendants(pid: number): number[] {
+  const found = [pid];
+  for (let k = 0; k < found.length; k++) {
+    const parent = found[k] as number;
+    const tasks = readdirSafe(`/proc/${parent}/task`);
+    if (tasks.length === 0 && k === 0) return [];
+    for (const task of tasks) {
+      const children = readSafe(`/proc/${parent}/task/${task}/children`) ?? '';
+      for (const child of children.split(' ')) if (child.trim() !== '') found.push(Number(child));
+    }
+  }
+  return found;
+}
+
 /** Every live (non-zombie) process this user can see. */
 export function listProcesses(): ProcStat[] {
   const processes: ProcStat[] = [];

@@ -43,7 +43,7 @@ let secureContext: SecureContext | undefined;
  * Made once: each new TLS context loads the whole root certificate store, ~10 ms of CPU, and twenty API-Ms
  * polled for readiness at start-up would pay it on every probe.
  */
-function sharedSecureContext(): SecureContext {
+export function sharedSecureContext(): SecureContext {
   secureContext ??= createSecureContext();
   return secureContext;
 }

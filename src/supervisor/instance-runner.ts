@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
 import { type Capture, endOf, startCapture, waitForWriterExit } from '../capture/capture.js';
-import { type CaptureStatus, readCaptureStatus } from '../capture/capture-status.js';
+import { type CaptureStatus, readCaptureStatus, statusFileOf } from '../capture/capture-status.js';
 import { followLog, type LogPosition, readLogTail } from '../capture/log-tail.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { describeHolder } from '../ports/describe-plan.js';
@@ -12,7 +13,12 @@ import { findPortHolders } from '../ports/port-holders.js';
 import { probePorts } from '../ports/probe-ports.js';
 import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
 import { isRunning, isSameProcess, readProcStat } from '../process/proc-stat.js';
-import { acceptsConnections, healthAgents, httpStatus } from '../process/readiness-probe.js';
+import {
+  acceptsConnections,
+  healthAgents,
+  httpStatus,
+  sharedSecureContext,
+} from '../process/readiness-probe.js';
 import { runTagEnvironment } from '../process/run-tag.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
@@ -51,8 +57,11 @@ interface Run {
 /** How often an adopted instance (not our child) is checked for its end. */
 const adoptedPollMs = 250;
 
-/** How often the log writer's report is read while a run lives; a status request reads it afresh. */
-const captureCheckMs = 2000;
+/**
+ * How often the log writer's report is looked at while a run lives (the health checks' period); a status
+ * request looks afresh.
+ */
+const captureCheckMs = 10_000;
 
 export interface HealthReport {
   readonly ok: boolean;
@@ -109,6 +118,8 @@ export class InstanceRunner extends EventEmitter {
   /** The log writer's last report, read every few seconds while a run lives and before each status. */
   private captureReport: CaptureStatus | undefined;
   private captureWatch: NodeJS.Timeout | undefined;
+  /** The report file's mtime and size when last read. */
+  private captureSignature = '';
   /** Set by kill(): nothing is launched or restarted any more. */
   private halted = false;
   /** Launches and stops are carried out one after the other, never interleaved. */
@@ -126,6 +137,8 @@ export class InstanceRunner extends EventEmitter {
     this.product = productOf(options.config.product);
     this.ports = portSet(this.product, options.offset).map((p) => p.port);
     this.readiness = readinessPlan(options.config, options.offset);
+    // Made now, not on the first readiness probe, which is on the critical path of a start.
+    if (this.readiness.url?.startsWith('https:')) sharedSecureContext();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.log = options.log.child({ instance: this.name });
@@ -407,7 +420,8 @@ export class InstanceRunner extends EventEmitter {
       this.dispatch({ type: 'fail', kind: 'start-failed', reason });
     };
     const ready = async () => {
-      const missing = await portsNotHeld(this.ports, run.pgid);
+      // Both at once: every step here waits its turn for a CPU that twenty starting JVMs keep busy.
+      const [missing] = await Promise.all([portsNotHeld(this.ports, run.pgid), this.identifyJvm(run)]);
       // Another process on a planned port is a clash: the JVM carried on without it. A port nobody listens
       // on may be one this set-up does not open (a profile, JMX off): reported, not fatal.
       const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
@@ -418,7 +432,6 @@ export class InstanceRunner extends EventEmitter {
       if (unbound.length > 0)
         this.log.warn({ event: 'ports-not-listening', ports: unbound }, 'planned ports not listening');
       finish();
-      await this.identifyJvm(run);
       // The run may have ended while this awaited, and a new one begun: its readiness is its own.
       if (run.over || this.run !== run) return;
       this.monitorHealth(run); // first, so that the snapshot the transition saves shows the health
@@ -663,9 +676,15 @@ export class InstanceRunner extends EventEmitter {
    * the supervisor learns of a full disk or a log folder gone read-only.
    */
   async checkCapture(): Promise<void> {
-    let report = await readCaptureStatus(this.logFile());
+    // The report is read again only once its file changed: most checks cost one stat.
+    const changed = statSignature(statusFileOf(this.logFile()));
+    let report = this.captureReport;
+    if (changed !== this.captureSignature) {
+      this.captureSignature = changed;
+      report = await readCaptureStatus(this.logFile());
+    }
     // A writer killed mid-failure leaves a stale report behind: the next writer starts afresh.
-    if (report && report.state !== 'closed' && !isRunning(report.pid)) report = undefined;
+    if (report?.state === 'failing' && !isRunning(report.pid)) report = undefined;
     const was = this.captureReport;
     this.captureReport = report;
     const failing = report?.state === 'failing';
@@ -684,7 +703,7 @@ export class InstanceRunner extends EventEmitter {
     }
   }
 
-  /** Checks the writer's report every few seconds while a run lives (a stat and a small read). */
+  /** Checks the writer's report every few seconds while a run lives (a stat, and a read when it changed). */
   private watchCapture(): void {
     if (this.captureWatch !== undefined) return;
     this.captureWatch = setInterval(() => {
@@ -761,6 +780,16 @@ function thisRunsLines(tail: readonly string[]): string[] {
     if (line.startsWith(markerPrefix) && line.includes(launchMarker)) start = k + 1;
   });
   return tail.slice(start).filter((line) => !line.startsWith(markerPrefix));
+}
+
+/** A file's modification time and size, or '' when it cannot be seen. */
+function statSignature(file: string): string {
+  try {
+    const { mtimeMs, size } = statSync(file);
+    return `${mtimeMs}:${size}`;
+  } catch {
+    return '';
+  }
 }
 
 function delay(ms: number): Promise<void> {
