@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { InstanceConfig, Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
 import { isSameProcess } from '../process/proc-stat.js';
-import { taggedGroups } from '../process/run-tag.js';
+import { strayGroups } from '../process/run-tag.js';
 import { terminateGroup } from '../process/terminate.js';
 import { type StateDocument, StateFile } from '../state/state-file.js';
 import { InstanceRunner, type InstanceSnapshot, type RunnerOptions } from './instance-runner.js';
@@ -140,7 +140,8 @@ export class Fleet extends EventEmitter {
       ended.push([runner, record]);
     }
     // Strays first: a restart decided below must find their ports free.
-    await this.stopStrays(new Set(adopted.map((name) => this.runner(name).snapshot().pgid)));
+    const kept = adopted.flatMap((name) => this.runner(name).snapshot().runId ?? []);
+    await this.stopStrays(new Set(kept));
     for (const [runner, record] of ended) runner.endedUnwatched(record);
     // Their launch is carried out now, as was asked; it is no failure of theirs, so no restart is counted.
     this.start(unlaunched);
@@ -153,15 +154,16 @@ export class Fleet extends EventEmitter {
    * holding the ports their instance is about to be launched on. Under the lock, no other supervisor of
    * this folder can own them.
    */
-  private async stopStrays(adopted: ReadonlySet<number | undefined>): Promise<void> {
-    const strays = [...(await taggedGroups(this.stateDir))].filter(([pgid]) => !adopted.has(pgid));
+  private async stopStrays(adoptedRuns: ReadonlySet<string>): Promise<void> {
+    const strays = await strayGroups(this.stateDir, adoptedRuns);
     await Promise.all(
-      strays.map(async ([pgid, instance]) => {
+      [...strays].map(async ([pgid, instance]) => {
         this.log.warn(
           { event: 'stray-run', instance, pgid },
           'stopping a run no supervisor recorded (one died between launching it and writing state.json)',
         );
-        await terminateGroup({ pgid, timeoutMs: 30_000 });
+        // Never recorded, so never ready under supervision: a short grace, and the daemon comes up soon.
+        await terminateGroup({ pgid, timeoutMs: 5_000 });
       }),
     );
   }

@@ -19,7 +19,7 @@ import {
   httpStatus,
   sharedSecureContext,
 } from '../process/readiness-probe.js';
-import { runTagEnvironment } from '../process/run-tag.js';
+import { newRunId, runTagEnvironment } from '../process/run-tag.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import { bindFailure, type Product } from '../products/product.js';
@@ -36,6 +36,8 @@ import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
 
 /** One launch of the start script, from spawn to the end of its last process. */
 interface Run {
+  /** This launch's own id, in its processes' environment (run-tag.ts) and in state.json. */
+  readonly runId: string | undefined;
   readonly pid: number;
   /** The script leads its own process group: every process of the instance is in it. */
   readonly pgid: number;
@@ -58,6 +60,12 @@ interface Run {
 const adoptedPollMs = 250;
 
 /**
+ * What an adopted run caught starting gets at least to show it is ready, however long ago it was launched:
+ * one that became ready while no supervisor watched must not be failed before it is even asked.
+ */
+const adoptedGraceMs = 15_000;
+
+/**
  * How often the log writer's report is looked at while a run lives (the health checks' period); a status
  * request looks afresh.
  */
@@ -75,6 +83,7 @@ export interface InstanceSnapshot {
   readonly product: string;
   readonly offset: number;
   readonly machine: MachineState;
+  readonly runId?: string;
   readonly pid?: number;
   readonly pgid?: number;
   readonly startTime?: number;
@@ -156,6 +165,7 @@ export class InstanceRunner extends EventEmitter {
       offset: this.options.offset,
       machine: this.machine,
       ...(run && { pid: run.pid, pgid: run.pgid, writerPid: run.writerPid }),
+      ...(run?.runId !== undefined && { runId: run.runId }),
       ...(run?.startTime !== undefined && { startTime: run.startTime }),
       ...(run && { startedAt: run.startedAt }),
       ...(run?.jvmPid !== undefined && { jvmPid: run.jvmPid }),
@@ -180,6 +190,7 @@ export class InstanceRunner extends EventEmitter {
   adopt(saved: InstanceSnapshot): void {
     if (saved.pid === undefined || saved.pgid === undefined || saved.writerPid === undefined) return;
     const run: Run = {
+      runId: saved.runId,
       pid: saved.pid,
       pgid: saved.pgid,
       startTime: saved.startTime,
@@ -206,6 +217,7 @@ export class InstanceRunner extends EventEmitter {
     if (!starting) this.monitorHealth(run);
     this.watchCapture();
     let stopStartWatch = () => {};
+    let watching = true;
     const poll = setInterval(() => {
       void this.stillAlive(run).then((alive) => {
         if (alive || run.over) return;
@@ -215,14 +227,16 @@ export class InstanceRunner extends EventEmitter {
       });
     }, adoptedPollMs);
     run.stopWatching = () => {
+      watching = false;
       clearInterval(poll);
       stopStartWatch();
     };
     if (starting) {
       this.resumeStartWatch(run)
         .then((stop) => {
-          stopStartWatch = stop;
-          if (run.over) stop();
+          // Stopped while the watch was being set up (the run ended, or a stop came): it ends at once.
+          if (watching && !run.over) stopStartWatch = stop;
+          else stop();
         })
         .catch((error: unknown) => this.internalError(error, run));
     }
@@ -236,9 +250,12 @@ export class InstanceRunner extends EventEmitter {
   private async resumeStartWatch(run: Run): Promise<() => void> {
     const logFile = this.logFile();
     run.logStart = await endOf(logFile);
-    const earlier = thisRunsLines(await readLogTail(logFile, 256 * 1024));
+    const tail = await readLogTail(logFile, 256 * 1024);
     if (run.over || this.run !== run) return () => {};
-    return this.watchStart(run, logFile, earlier);
+    // Without this run's launch marker in reach, its earlier lines cannot be told from an older run's:
+    // none are judged, and readiness is probed from the start.
+    const found = tail.some(isLaunchMarker);
+    return this.watchStart(run, logFile, { earlier: found ? thisRunsLines(tail) : [], probeNow: !found });
   }
 
   /** The run's start script is still the very process that was recorded (zombies and recycled pids are not). */
@@ -352,13 +369,14 @@ export class InstanceRunner extends EventEmitter {
     // A stop or kill may have come while this launch awaited: then nothing is spawned.
     if (this.state !== 'starting' || this.halted) return;
     capture.mark(`${markerPrefix} ${new Date().toISOString()} ${this.name}${launchMarker}${config.script}`);
+    const runId = newRunId();
     const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
       cwd: config.home,
       // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
       env: {
         ...config.env,
         CARBON_HOME: config.home,
-        ...runTagEnvironment({ stateDir: this.options.stateDir, instance: this.name }),
+        ...runTagEnvironment({ stateDir: this.options.stateDir, instance: this.name, runId }),
       },
       detached: true,
       stdin: 'ignore',
@@ -376,6 +394,7 @@ export class InstanceRunner extends EventEmitter {
     }
     const stat = await readProcStat(pid);
     const run: Run = {
+      runId,
       pid,
       pgid: pid,
       startTime: stat?.startTime,
@@ -398,10 +417,15 @@ export class InstanceRunner extends EventEmitter {
 
   /**
    * Watches output and probes until ready, or until the start fails; returns a function that stops it.
-   * `earlier`: for an adopted run, its output from before this supervisor; then probing begins at once (the
-   * ready line may be in a rotated file), and the start timeout counts from the run's launch.
+   * `adopted`: a run launched by an earlier supervisor: its output from before this one is judged first,
+   * probing begins at once when its ready line may have gone by unseen, and the start timeout counts from
+   * its launch, with a grace for this supervisor's first look.
    */
-  private watchStart(run: Run, logFile: string, earlier?: readonly string[]): () => void {
+  private watchStart(
+    run: Run,
+    logFile: string,
+    adopted?: { readonly earlier: readonly string[]; readonly probeNow: boolean },
+  ): () => void {
     let probeTimer: NodeJS.Timeout | undefined;
     let probing = false;
     let done = false;
@@ -415,9 +439,9 @@ export class InstanceRunner extends EventEmitter {
       work.catch((error: unknown) => this.internalError(error, run));
     };
     const fail = (reason: string) => {
-      if (done || run.over) return;
+      if (done) return;
       finish();
-      this.dispatch({ type: 'fail', kind: 'start-failed', reason });
+      if (!run.over) this.dispatch({ type: 'fail', kind: 'start-failed', reason });
     };
     const ready = async () => {
       // Both at once: every step here waits its turn for a CPU that twenty starting JVMs keep busy.
@@ -473,14 +497,16 @@ export class InstanceRunner extends EventEmitter {
       ...(run.logStart && { inode: run.logStart.inode }),
       onLine,
     });
-    for (const line of earlier ?? []) onLine(line);
-    const probeOnly = this.readiness.url !== undefined || this.readiness.ports !== undefined;
-    if (this.readiness.line === undefined || (earlier !== undefined && probeOnly)) startProbing();
+    for (const line of adopted?.earlier ?? []) onLine(line);
+    const probes = this.readiness.url !== undefined || this.readiness.ports !== undefined;
+    if (this.readiness.line === undefined || (adopted?.probeNow && probes)) startProbing();
     const timeoutSeconds = this.options.config.startTimeoutSeconds;
-    const elapsedMs = earlier === undefined ? 0 : this.now() - run.startedAt;
+    const timeoutMs = adopted
+      ? Math.max(adoptedGraceMs, timeoutSeconds * 1000 - (this.now() - run.startedAt))
+      : timeoutSeconds * 1000;
     const deadline = setTimeout(
       () => fail(`not ready within startTimeoutSeconds (${timeoutSeconds}s)`),
-      Math.max(0, timeoutSeconds * 1000 - elapsedMs),
+      timeoutMs,
     );
     return finish;
   }
@@ -680,8 +706,9 @@ export class InstanceRunner extends EventEmitter {
     const changed = statSignature(statusFileOf(this.logFile()));
     let report = this.captureReport;
     if (changed !== this.captureSignature) {
-      this.captureSignature = changed;
       report = await readCaptureStatus(this.logFile());
+      // A report caught half-rewritten is read again next time.
+      if (report !== undefined || changed === '') this.captureSignature = changed;
     }
     // A writer killed mid-failure leaves a stale report behind: the next writer starts afresh.
     if (report?.state === 'failing' && !isRunning(report.pid)) report = undefined;
@@ -774,10 +801,12 @@ const launchMarker = ': launching ';
  * make this run's crash look clean), without the supervisor's own lines. A tail with no launch marker is
  * all this run's: its marker came before its output.
  */
+const isLaunchMarker = (line: string) => line.startsWith(markerPrefix) && line.includes(launchMarker);
+
 function thisRunsLines(tail: readonly string[]): string[] {
   let start = 0;
   tail.forEach((line, k) => {
-    if (line.startsWith(markerPrefix) && line.includes(launchMarker)) start = k + 1;
+    if (isLaunchMarker(line)) start = k + 1;
   });
   return tail.slice(start).filter((line) => !line.startsWith(markerPrefix));
 }

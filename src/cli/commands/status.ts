@@ -138,7 +138,7 @@ function describeCapture(name: string, capture: CaptureStatus): string {
       `  ${name}: FAILING since ${capture.since.slice(11, 19)}: ${capture.error ?? 'unknown error'}; ` +
       `${lost} so far. The instance runs on; capture resumes by itself once the log can be written.`
     );
-  return `  ${name}: writing again; ${lost} while it could not (see the [wso2-supervisor] line in its log).`;
+  return `  ${name}: ${lost} while the log could not be written (see the [wso2-supervisor] line in its log).`;
 }
 
 function formatBytes(bytes: number): string {

@@ -5,6 +5,7 @@ import { supervisorLogger } from '../../log/supervisor-log.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeProblem, describeReason } from '../../ports/describe-plan.js';
 import { planFleet } from '../../ports/plan-fleet.js';
+import { forgetInheritedTag } from '../../process/run-tag.js';
 import { readStateDocument } from '../../state/state-file.js';
 import { acquireLock } from '../../state/supervisor-lock.js';
 import { Fleet } from '../../supervisor/fleet.js';
@@ -25,6 +26,7 @@ interface UpOptions {
  */
 export async function run(context: CommandContext): Promise<number> {
   const options = context.options as UpOptions;
+  forgetInheritedTag(process.env);
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
   const plan = await planFleet(manifest);
   if (plan.problems.length > 0) {
