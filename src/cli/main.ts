@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors.js';
 import { locateManifest } from '../manifest/locate.js';
@@ -10,12 +11,25 @@ import { reportError } from './report-error.js';
  * only when their command runs, so a quick command does not pay for the others' start-up.
  */
 
+/** The version in package.json, two folders above this file in src/ and in dist/src/ alike. */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not this one
+    }
+  }
+  return 'unknown';
+}
+
 /** A command module: `run` takes the context, then its positional arguments (a list for variadic ones). */
 type Run = (context: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 type CommandModule = { run(context: CommandContext, ...args: never[]): Promise<number | undefined> };
 
 const program = new Command('wso2-supervisor')
   .description('Launches and supervises WSO2 runtimes with non-clashing port offsets.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .option('-f, --file <FILE>', 'manifest (default: ./instances.json, then $WSO2_SUPERVISOR_MANIFEST)')
   .option('--state-dir <DIR>', "state, sockets and logs (default: the manifest's stateDir)")
   .option('--json', 'print one JSON document on stdout')

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -204,5 +205,12 @@ describe('wso2-supervisor validate', () => {
     const result = await runCli(['--help'], { cwd: root });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/validate/);
+  });
+
+  it("prints package.json's version for --version, exit 0", async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    const result = await runCli(['--version'], { cwd: root });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
   });
 });
