@@ -17,6 +17,8 @@ export async function terminateGroup(options: {
 }): Promise<{ readonly graceful: boolean }> {
   const { pgid, jvmPid, timeoutMs } = options;
   const tree = processTree(pgid);
+  // Nothing left (the usual case after a crash, on the restart path): no signal to send, nothing to wait for.
+  if (tree.length === 0) return { graceful: true };
   if (jvmPid !== undefined) signal(jvmPid, 'SIGTERM');
   signal(-pgid, 'SIGTERM');
   if (await groupGone(pgid, timeoutMs)) {
