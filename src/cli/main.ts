@@ -11,11 +11,14 @@ import { reportError } from './report-error.js';
  * only when their command runs, so a quick command does not pay for the others' start-up.
  */
 
-/** The version in package.json, two folders above this file in src/ and in dist/src/ alike. */
+/** The version in the package's package.json: two folders above src/cli/, three above dist/src/cli/. */
 function packageVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
-      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+      const { version } = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        version?: unknown;
+      };
+      if (typeof version === 'string') return version;
     } catch {
       // not this one
     }

@@ -140,7 +140,8 @@ export class Fleet extends EventEmitter {
       ended.push([runner, record]);
     }
     // Strays first: a restart decided below must find their ports free.
-    const kept = adopted.flatMap((name) => this.runner(name).snapshot().runId ?? []);
+    // Read now, after every await above: a run adopted meanwhile may have ended and been launched again.
+    const kept = [...this.runners.values()].flatMap((runner) => runner.runIds());
     await this.stopStrays(new Set(kept));
     for (const [runner, record] of ended) runner.endedUnwatched(record);
     // Their launch is carried out now, as was asked; it is no failure of theirs, so no restart is counted.

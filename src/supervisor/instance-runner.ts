@@ -124,6 +124,8 @@ export class InstanceRunner extends EventEmitter {
   private restartTimer: NodeJS.Timeout | undefined;
   /** The instance's log writer, kept across runs: a restart does not pay for (nor compete with) a new one. */
   private capture: Capture | undefined;
+  /** Set from just before a spawn until its run is recorded: its processes may exist already. */
+  private launchingRunId: string | undefined;
   /** The log writer's last report, read every few seconds while a run lives and before each status. */
   private captureReport: CaptureStatus | undefined;
   private captureWatch: NodeJS.Timeout | undefined;
@@ -155,6 +157,13 @@ export class InstanceRunner extends EventEmitter {
 
   get state() {
     return this.machine.state;
+  }
+
+  /** The ids of this instance's runs whose processes may live: the current one, and one being launched. */
+  runIds(): string[] {
+    return [this.run?.over ? undefined : this.run?.runId, this.launchingRunId].filter(
+      (id): id is string => id !== undefined,
+    );
   }
 
   snapshot(): InstanceSnapshot {
@@ -252,10 +261,12 @@ export class InstanceRunner extends EventEmitter {
     run.logStart = await endOf(logFile);
     const tail = await readLogTail(logFile, 256 * 1024);
     if (run.over || this.run !== run) return () => {};
-    // Without this run's launch marker in reach, its earlier lines cannot be told from an older run's:
-    // none are judged, and readiness is probed from the start.
+    // Without this run's launch marker in reach, its lines cannot be told for sure from an older run's
+    // (the marker is lost when capture failed at the launch): only a ready line is taken from them, no
+    // failure, and readiness is probed from the start.
     const found = tail.some(isLaunchMarker);
-    return this.watchStart(run, logFile, { earlier: found ? thisRunsLines(tail) : [], probeNow: !found });
+    const earlier = found ? thisRunsLines(tail) : tail.filter((line) => this.readiness.line?.test(line));
+    return this.watchStart(run, logFile, { earlier, probeNow: !found });
   }
 
   /** The run's start script is still the very process that was recorded (zombies and recycled pids are not). */
@@ -370,6 +381,7 @@ export class InstanceRunner extends EventEmitter {
     if (this.state !== 'starting' || this.halted) return;
     capture.mark(`${markerPrefix} ${new Date().toISOString()} ${this.name}${launchMarker}${config.script}`);
     const runId = newRunId();
+    this.launchingRunId = runId;
     const child = execa(config.script, [`-DportOffset=${this.options.offset}`, ...config.args], {
       cwd: config.home,
       // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
@@ -405,6 +417,7 @@ export class InstanceRunner extends EventEmitter {
       stopWatching: () => {},
     };
     this.run = run;
+    this.launchingRunId = undefined;
     this.log.info({ event: 'launched', pid, offset: this.options.offset, script: config.script }, 'launched');
     this.watchCapture();
     this.emit('change');
@@ -706,9 +719,13 @@ export class InstanceRunner extends EventEmitter {
     const changed = statSignature(statusFileOf(this.logFile()));
     let report = this.captureReport;
     if (changed !== this.captureSignature) {
-      report = await readCaptureStatus(this.logFile());
-      // A report caught half-rewritten is read again next time.
-      if (report !== undefined || changed === '') this.captureSignature = changed;
+      const read = await readCaptureStatus(this.logFile());
+      // A report caught half-rewritten (the writer rewrites in place exactly while failing) changes
+      // nothing, and is read again next time.
+      if (read !== undefined || changed === '') {
+        this.captureSignature = changed;
+        report = read;
+      }
     }
     // A writer killed mid-failure leaves a stale report behind: the next writer starts afresh.
     if (report?.state === 'failing' && !isRunning(report.pid)) report = undefined;
