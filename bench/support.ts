@@ -2,6 +2,8 @@
 // report format `npm run bench` (all.ts) collects into its table and bench/results.json.
 import { readFileSync } from 'node:fs';
 
+export { readJsonLines } from '../scripts/json-lines.js';
+
 /** This machine sets NODE_EXTRA_CA_CERTS, which adds ~75 ms to every Node start; users rarely have it. */
 export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
@@ -97,18 +99,4 @@ export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   } catch {
     return Number.NaN;
   }
-}
-
-/** JSON lines of a stamp file the simulator appends to; empty when it does not exist yet. */
-export function readJsonLines<T>(file: string): T[] {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as T);
 }

@@ -5,29 +5,12 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
 import { groupMembers, isRunning } from '../../src/process/proc-stat.js';
-import { useDaemonFolder } from '../helpers/daemon-folder.js';
+import { type StateDocument, type StatusDocument, useDaemonFolder } from '../helpers/daemon-folder.js';
 import { tempDir, writeManifest } from '../helpers/fake-home.js';
 import { lifecycleStamps, supervisorLogEvents } from '../helpers/fault-records.js';
 import { freeOffset } from '../helpers/free-offset.js';
 import { processesOf, procStatFields, serversOf } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-interface Recorded {
-  name: string;
-  pid?: number;
-  pgid?: number;
-  writerPid?: number;
-  machine: { state: string };
-}
-interface StateDoc {
-  supervisor: { pid: number };
-  instances: Record<string, Recorded>;
-}
-interface StatusDoc {
-  supervised: boolean;
-  supervisorPid: number | null;
-  instances: { name: string; state: string; detail: string | null; restarts: number }[];
-}
 
 const names = ['loop-1', 'loop-2', 'loop-3', 'loop-4', 'loop-5'];
 
@@ -87,27 +70,27 @@ describe('a crash loop of 5 instances at once', () => {
     const startedAt = Date.now();
     const up = await t.cli(['up', '-d', '--no-wait']);
     expect(up.exitCode, `${up.stdout}${up.stderr}`).toBe(0);
-    await waitFor('state.json from the daemon', () => t.readState<StateDoc>() !== undefined, 30_000);
-    const daemon = t.readState<StateDoc>()?.supervisor.pid as number;
+    await waitFor('state.json from the daemon', () => t.readState<StateDocument>() !== undefined, 30_000);
+    const daemon = t.readState<StateDocument>()?.supervisor.pid as number;
     // CPU from here on, over the wall time from here on: the daemon's own start-up is not the loop's.
     const cpuAtStart = cpuTicks(daemon);
     const cpuFrom = Date.now();
 
     // Sizes sampled all along (every 50 ms): the bound must hold at every moment, not only at the end.
     let largestLogSet = { name: '', bytes: 0 };
-    let status: StatusDoc | undefined;
+    let status: StatusDocument | undefined;
     try {
       await waitFor(
         'every instance failed',
         async () => {
-          for (const r of Object.values(t.readState<StateDoc>()?.instances ?? {}))
+          for (const r of Object.values(t.readState<StateDocument>()?.instances ?? {}))
             if (r.pgid) t.groups.add(r.pgid);
           for (const name of names) {
             const bytes = logSetBytes(t.root, name);
             if (bytes > largestLogSet.bytes) largestLogSet = { name, bytes };
           }
           if (
-            !Object.values(t.readState<StateDoc>()?.instances ?? {}).every(
+            !Object.values(t.readState<StateDocument>()?.instances ?? {}).every(
               (i) => i.machine.state === 'failed',
             )
           )
@@ -132,7 +115,7 @@ describe('a crash loop of 5 instances at once', () => {
     );
 
     // All five failed, each with the policy's own reason.
-    const now = status as StatusDoc;
+    const now = status as StatusDocument;
     expect(now.supervised).toBe(true);
     expect(now.instances.map((i) => i.name).sort()).toEqual(names);
     for (const i of now.instances) {

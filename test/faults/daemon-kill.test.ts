@@ -6,32 +6,17 @@ import { makeHome, makeJdk } from '../../scripts/make-home.js';
 import { portsNotHeld } from '../../src/process/port-ownership.js';
 import { groupMembers, isRunning } from '../../src/process/proc-stat.js';
 import { portSet, productOf } from '../../src/products/catalog.js';
-import type { ProductId } from '../../src/products/product.js';
-import { useDaemonFolder } from '../helpers/daemon-folder.js';
+import {
+  type RecordedInstance,
+  type StateDocument,
+  type StatusDocument,
+  useDaemonFolder,
+} from '../helpers/daemon-folder.js';
 import { tempDir, writeManifest } from '../helpers/fake-home.js';
 import { lifecycleStamps, supervisorLogEvents } from '../helpers/fault-records.js';
 import { freeOffset } from '../helpers/free-offset.js';
 import { processesOf, serversOf } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-interface Recorded {
-  name: string;
-  product: ProductId;
-  offset: number;
-  pid?: number;
-  pgid?: number;
-  writerPid?: number;
-  machine: { state: string; detail?: string };
-}
-interface StateDoc {
-  supervisor: { pid: number };
-  instances: Record<string, Recorded>;
-}
-interface StatusDoc {
-  supervised: boolean;
-  supervisorPid: number | null;
-  instances: { name: string; state: string; detail: string | null }[];
-}
 
 /**
  * The fleet: a start-up wave that takes a while, in dependency order, so that a kill -9 lands while some
@@ -53,7 +38,7 @@ const killerScript = 'bin/kill-supervisor-then-start.sh';
 /** Issue 11: `kill -9` of the daemon during a start-up wave; then `up -d`. */
 describe('kill -9 of the daemon during a start-up wave', () => {
   const t = useDaemonFolder('daemon-kill');
-  const status = async (): Promise<StatusDoc | undefined> => {
+  const status = async (): Promise<StatusDocument | undefined> => {
     const result = await t.cli(['status', '--json']);
     try {
       return JSON.parse(String(result.stdout));
@@ -115,8 +100,8 @@ describe('kill -9 of the daemon during a start-up wave', () => {
 
     const up = await t.cli(['up', '-d', '--no-wait']);
     expect(up.exitCode, `${up.stdout}${up.stderr}`).toBe(0);
-    await waitFor('the daemon to write state.json', () => t.readState<StateDoc>() !== undefined, 30_000);
-    const firstPid = t.readState<StateDoc>()?.supervisor.pid as number;
+    await waitFor('the daemon to write state.json', () => t.readState<StateDocument>() !== undefined, 30_000);
+    const firstPid = t.readState<StateDocument>()?.supervisor.pid as number;
     if (moment === 'at a spawn') {
       // The script names the pid it killed: the daemon's, or this is not the fault meant.
       const marker = path.join(t.root, 'mi-b', 'killed-supervisor');
@@ -127,7 +112,7 @@ describe('kill -9 of the daemon during a start-up wave', () => {
       await waitFor(
         'the wave in flight (mi-a running, mi-b and mi-slow starting, mi-last not launched)',
         () => {
-          const i = t.readState<StateDoc>()?.instances ?? {};
+          const i = t.readState<StateDocument>()?.instances ?? {};
           return (
             i['mi-a']?.machine.state === 'running' &&
             i['mi-b']?.machine.state === 'starting' &&
@@ -143,7 +128,7 @@ describe('kill -9 of the daemon during a start-up wave', () => {
     if (moment === 'between launches') process.kill(firstPid, 'SIGKILL');
     await waitFor('the first daemon gone', () => !isRunning(firstPid), 10_000);
     // What the first daemon left: its last word on disk, and every process of this test's folder.
-    const recorded = t.readState<StateDoc>() as StateDoc;
+    const recorded = t.readState<StateDocument>() as StateDocument;
     for (const r of Object.values(recorded.instances)) if (r.pgid) t.groups.add(r.pgid);
     return {
       moment,
@@ -164,18 +149,18 @@ describe('kill -9 of the daemon during a start-up wave', () => {
     const { moment, firstPid, recorded, leftBehind, wave, firstLogLines } = killed;
     const again = await t.cli(['up', '-d']);
     expect(again.exitCode, `${again.stdout}${again.stderr}`).toBe(0);
-    const secondPid = t.readState<StateDoc>()?.supervisor.pid as number;
+    const secondPid = t.readState<StateDocument>()?.supervisor.pid as number;
     expect(secondPid).not.toBe(firstPid);
 
     // All running, and really so: every planned port (health listeners included, bound only once ready) is
     // held by the instance's own process group.
-    let state: StateDoc | undefined;
+    let state: StateDocument | undefined;
     let why = '';
     try {
       await waitFor(
         'every instance running with all its planned ports',
         async () => {
-          state = t.readState<StateDoc>();
+          state = t.readState<StateDocument>();
           const s = await status();
           if (s?.supervisorPid !== secondPid) return false;
           const notRunning = s.instances.filter((i) => i.state !== 'running');
@@ -199,7 +184,7 @@ describe('kill -9 of the daemon during a start-up wave', () => {
     } catch (error) {
       throw new Error(`${(error as Error).message}; last: ${why}\n${evidence(t.root)}`);
     }
-    const now = state as StateDoc;
+    const now = state as StateDocument;
 
     // No duplicate: one server per home now, and no recorded run had a second JVM started (nothing
     // crashed). A run the first daemon never recorded may have been ended and launched again instead.
@@ -265,12 +250,12 @@ describe('kill -9 of the daemon during a start-up wave', () => {
     await killDuringWave('between launches');
     const again = await t.cli(['up', '-d']);
     expect(again.exitCode, `${again.stdout}${again.stderr}`).toBe(0);
-    const state = t.readState<StateDoc>() as StateDoc;
+    const state = t.readState<StateDocument>() as StateDocument;
     for (const r of Object.values(state.instances)) if (r.pgid) t.groups.add(r.pgid);
 
     // `up -d` waits until every instance is running, and running means ready (contract): by then mi-slow
     // holds all its ports, its health listeners included (the simulator binds them with its ready line).
-    const slow = state.instances['mi-slow'] as Recorded;
+    const slow = state.instances['mi-slow'] as RecordedInstance;
     const missing = await portsNotHeld(
       portSet(productOf('mi'), slow.offset).map((p) => p.port),
       slow.pgid ?? -1,
@@ -312,7 +297,7 @@ function jvmStartTimes(root: string, name: string): number[] {
  * events (both daemons), each home's JVM starts, and every process of this test's folder.
  */
 function evidence(root: string): string {
-  let state: StateDoc | undefined;
+  let state: StateDocument | undefined;
   try {
     state = JSON.parse(readFileSync(path.join(root, 'state', 'state.json'), 'utf8'));
   } catch {

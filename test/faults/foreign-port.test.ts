@@ -1,8 +1,8 @@
 import type { Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupMembers } from '../../src/process/proc-stat.js';
 import { closeServer, listenOn } from '../helpers/listen.js';
-import { type SimFleet, type SimInstance, simFleet } from '../helpers/sim-fleet.js';
+import { useSimFleet } from '../helpers/sim-fleet.js';
 
 /**
  * Issue 11: a foreign process takes an instance's port after the plan. What must hold: no JVM is launched
@@ -11,17 +11,7 @@ import { type SimFleet, type SimInstance, simFleet } from '../helpers/sim-fleet.
  * not disturbed.
  */
 describe('a foreign process takes a planned port', () => {
-  let sim: SimFleet | undefined;
-  const servers: Server[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(closeServer));
-    await sim?.cleanup();
-    sim = undefined;
-  });
-  const fleetOf = async (instances: SimInstance[]) => {
-    sim = await simFleet(instances);
-    return sim;
-  };
+  const { fleetOf, servers } = useSimFleet();
 
   it('between plan and start: the instance waits, launches nothing, and starts at its offset once freed', async () => {
     // `api` starts only once `core` runs: the port is taken after the plan, before api's launch.

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { homeLayout } from '../../scripts/sim/home-layout.js';
 import { groupMembers, isRunning } from '../../src/process/proc-stat.js';
-import { type SimFleet, type SimInstance, simFleet } from '../helpers/sim-fleet.js';
+import { useSimFleet } from '../helpers/sim-fleet.js';
 
 /**
  * Issue 11: SIGKILL to the JVM alone, the supervisor's grandchild (supervisor -> start script -> JVM). The
@@ -12,15 +12,7 @@ import { type SimFleet, type SimInstance, simFleet } from '../helpers/sim-fleet.
  * policy decides: on-failure and always restart at the same offset, never leaves it failed.
  */
 describe('SIGKILL of the JVM alone', () => {
-  let sim: SimFleet | undefined;
-  afterEach(async () => {
-    await sim?.cleanup();
-    sim = undefined;
-  });
-  const fleetOf = async (instances: SimInstance[]) => {
-    sim = await simFleet(instances);
-    return sim;
-  };
+  const { fleetOf } = useSimFleet();
   // The JVM starts a helper in its group that outlives it, as real servers' helpers can.
   const withHelper = { WSO2_SIM_GRANDCHILD: '1' };
 

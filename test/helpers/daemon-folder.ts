@@ -3,8 +3,32 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach } from 'vitest';
 import { groupMembers } from '../../src/process/proc-stat.js';
+import type { ProductId } from '../../src/products/product.js';
 import { cliPath } from './cli.js';
 import { killQuietly, processesOf } from './processes.js';
+
+/** An instance as state.json records it: the fields the daemon tests read. */
+export interface RecordedInstance {
+  name: string;
+  product: ProductId;
+  offset: number;
+  pid?: number;
+  pgid?: number;
+  writerPid?: number;
+  machine: { state: string; detail?: string };
+}
+
+export interface StateDocument {
+  supervisor: { pid: number };
+  instances: Record<string, RecordedInstance>;
+}
+
+/** What `status --json` prints: the fields the daemon tests read. */
+export interface StatusDocument {
+  supervised: boolean;
+  supervisorPid: number | null;
+  instances: { name: string; state: string; detail: string | null; restarts: number }[];
+}
 
 export interface DaemonFolder {
   /** The test's temporary folder (manifest, homes, state); set by the test when it makes it. */

@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
 import type { Manifest } from '../../src/manifest/instance-config.js';
 import { loadManifest } from '../../src/manifest/load.js';
@@ -13,6 +15,7 @@ import { Fleet } from '../../src/supervisor/fleet.js';
 import type { InstanceRunner, InstanceSnapshot } from '../../src/supervisor/instance-runner.js';
 import { tempDir, writeManifest } from './fake-home.js';
 import { freeOffset } from './free-offset.js';
+import { closeServer } from './listen.js';
 
 export interface SimInstance {
   readonly name: string;
@@ -131,4 +134,28 @@ export async function simFleet(
 export async function leftovers(pgid: number | undefined): Promise<number[]> {
   if (pgid === undefined) return [];
   return (await groupMembers(pgid)).map((p) => p.pid);
+}
+
+/**
+ * For a test file of in-process fleets: `fleetOf` makes one, cleaned up after each test, and listeners a
+ * test pushes on `servers` (foreign processes on ports) are closed first.
+ */
+export function useSimFleet(): {
+  readonly servers: Server[];
+  fleetOf(instances: readonly SimInstance[], defaults?: Record<string, unknown>): Promise<SimFleet>;
+} {
+  let sim: SimFleet | undefined;
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map(closeServer));
+    await sim?.cleanup();
+    sim = undefined;
+  });
+  return {
+    servers,
+    fleetOf: async (instances, defaults = {}) => {
+      sim = await simFleet(instances, defaults);
+      return sim;
+    },
+  };
 }

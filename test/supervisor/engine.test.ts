@@ -1,26 +1,16 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probePorts } from '../../src/ports/probe-ports.js';
 import { readProcStat } from '../../src/process/proc-stat.js';
 import { closeServer, listenOn } from '../helpers/listen.js';
-import { leftovers, type SimFleet, type SimInstance, simFleet } from '../helpers/sim-fleet.js';
+import { leftovers, useSimFleet } from '../helpers/sim-fleet.js';
 import { fileMatches, waitFor } from '../helpers/wait-for.js';
 
 /** The supervision engine against simulated WSO2 runtimes: real shells, "JVMs", ports and files. */
 describe('supervision engine', () => {
-  let sim: SimFleet | undefined;
-  const servers: Server[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(closeServer));
-    await sim?.cleanup();
-    sim = undefined;
-  });
-  const fleetOf = async (instances: SimInstance[], defaults: Record<string, unknown> = {}) => {
-    sim = await simFleet(instances, defaults);
-    return sim;
-  };
+  const { fleetOf, servers } = useSimFleet();
   const allFree = async (ports: number[]) => [...(await probePorts(ports)).values()].every((s) => s.free);
 
   it('runs an MI only once its health check answers, then stops its whole tree and frees every port', async () => {
