@@ -1,7 +1,7 @@
 import { exitCodes } from '../../errors.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeHolder, describeProblem, describeReason } from '../../ports/describe-plan.js';
-import { planFleet } from '../../ports/plan-fleet.js';
+import { planFleet } from '../../process/plan-fleet.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostic, printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';

@@ -1,8 +1,8 @@
 import { UsageError } from '../../errors.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeHolder } from '../../ports/describe-plan.js';
-import { planFleet } from '../../ports/plan-fleet.js';
 import type { PlannedPort } from '../../ports/planner.js';
+import { planFleet } from '../../process/plan-fleet.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';

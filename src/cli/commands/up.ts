@@ -4,7 +4,7 @@ import { exitCodes, PortConflictError, UsageError } from '../../errors.js';
 import { supervisorLogger } from '../../log/supervisor-log.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeProblem, describeReason } from '../../ports/describe-plan.js';
-import { planFleet } from '../../ports/plan-fleet.js';
+import { planFleet } from '../../process/plan-fleet.js';
 import { forgetInheritedTag } from '../../process/run-tag.js';
 import { readStateDocument } from '../../state/state-file.js';
 import { acquireLock } from '../../state/supervisor-lock.js';

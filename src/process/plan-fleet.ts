@@ -1,10 +1,10 @@
 import type { Manifest } from '../manifest/instance-config.js';
-import { readProcStat } from '../process/proc-stat.js';
-import { readRunTag } from '../process/run-tag.js';
-import { readSavedState, type SavedState } from '../state/saved-state.js';
-import { type Plan, plan } from './planner.js';
-import type { PortStatus } from './port-status.js';
-import { probePorts } from './probe-ports.js';
+import { type Plan, plan } from '../ports/planner.js';
+import type { PortStatus } from '../ports/port-status.js';
+import { probePorts } from '../ports/probe-ports.js';
+import { readSavedState, type SavedState } from '../ports/saved-state.js';
+import { readProcStat } from './proc-stat.js';
+import { readRunTag } from './run-tag.js';
 
 export type Prober = (ports: readonly number[]) => Promise<Map<number, PortStatus>>;
 
