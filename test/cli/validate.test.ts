@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 import { fakeHome, tempDir, writeManifest } from '../helpers/fake-home.js';
 
-/** Each validation rule, through the real binary: message, JSON path, exit code 2, nothing launched. */
+/**
+ * Each validation rule: message, JSON path, exit code 2, nothing launched. The cases run the CLI in this
+ * process (runCliInProcess: same parsing, command and exit codes, no Node start each); two smoke runs at
+ * the end go through the real binary.
+ */
 describe('wso2-supervisor validate', () => {
   let root: string;
   beforeAll(async () => {
@@ -17,8 +21,8 @@ describe('wso2-supervisor validate', () => {
 
   const validate = async (manifest: unknown, file = 'case.json') => {
     await writeManifest(root, manifest, file);
-    const text = await runCli(['-f', file, 'validate'], { cwd: root });
-    const json = await runCli(['-f', file, 'validate', '--json'], { cwd: root });
+    const text = await runCliInProcess(['-f', file, 'validate'], { cwd: root });
+    const json = await runCliInProcess(['-f', file, 'validate', '--json'], { cwd: root });
     return {
       text,
       json,
@@ -183,34 +187,59 @@ describe('wso2-supervisor validate', () => {
   });
 
   it('says so when the manifest does not exist, with exit 2', async () => {
-    const result = await runCli(['-f', 'missing.json', 'validate'], { cwd: root });
+    const result = await runCliInProcess(['-f', 'missing.json', 'validate'], { cwd: root });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/missing\.json: no such file\. Pass it with -f FILE/);
   });
 
   it('finds ./instances.json by default', async () => {
     await writeManifest(root, { instances: [mi('a')] }, 'instances.json');
-    const result = await runCli(['validate'], { cwd: root });
+    const result = await runCliInProcess(['validate'], { cwd: root });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(path.join(root, 'instances.json'));
   });
 
   it('answers a usage error with exit 2', async () => {
-    const result = await runCli(['frobnicate'], { cwd: root });
+    const result = await runCliInProcess(['frobnicate'], { cwd: root });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
   it('exits 0 for --help', async () => {
-    const result = await runCli(['--help'], { cwd: root });
+    const result = await runCliInProcess(['--help'], { cwd: root });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/validate/);
   });
 
   it("prints package.json's version for --version, exit 0", async () => {
     const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
-    const result = await runCli(['--version'], { cwd: root });
+    const result = await runCliInProcess(['--version'], { cwd: root });
     expect(result.exitCode).toBe(0);
     expect(result.stdout.trim()).toBe(version);
+  });
+
+  describe('through the real binary', () => {
+    it('accepts a good manifest, exit 0', async () => {
+      await writeManifest(root, { instances: [mi('a')] }, 'smoke-good.json');
+      const result = await runCli(['-f', 'smoke-good.json', 'validate'], { cwd: root });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/smoke-good\.json is valid: 1 instance \(1 mi\)\./);
+      expect(result.stderr).toBe('');
+    });
+
+    it('rejects a bad manifest with --json: exit 2, one JSON document on stdout, nothing on stderr', async () => {
+      await writeManifest(root, { instances: [mi('a', { product: 'esb' })] }, 'smoke-bad.json');
+      const result = await runCli(['-f', 'smoke-bad.json', 'validate', '--json'], { cwd: root });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe('');
+      const doc = JSON.parse(result.stdout) as { ok: boolean; problems: { path: string; message: string }[] };
+      expect(doc.ok).toBe(false);
+      expect(doc.problems).toEqual([
+        expect.objectContaining({
+          path: '$.instances[0].product',
+          message: expect.stringMatching(/found "esb"/),
+        }),
+      ]);
+    });
   });
 });
