@@ -90,6 +90,10 @@ command('ports')
 command('up')
   .option('-d, --detach', 'run the supervisor as a background daemon')
   .option('--no-wait', 'with -d: return as soon as the daemon listens')
+  .option(
+    '--wait-timeout <SECONDS>',
+    'with -d: give up waiting after this long (default: until every autostart instance has settled)',
+  )
   .addOption(new Option('--daemon').hideHelp())
   .description('start the supervisor (foreground, or -d as a daemon) and the autostart instances')
   .action(action(() => import('./commands/up.js')));

@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { exitCodes, SupervisorError } from '../errors.js';
 import type { Usage } from '../process/tree-usage.js';
-import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
+import type { InstanceSnapshot } from '../state/instance-record.js';
 import { socketName } from './control-protocol.js';
 
 export class NoSupervisorError extends SupervisorError {

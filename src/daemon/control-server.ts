@@ -27,8 +27,6 @@ export interface ControlServerOptions {
   readonly stateDir: string;
   readonly fleet: Fleet;
   readonly log: Logger;
-  /** Longest a start may take (the instances' largest startTimeoutSeconds), for start and restart answers. */
-  readonly startTimeoutMs: number;
   readonly onDown: () => void;
   /** Re-reads and applies the manifest; throws a SupervisorError (bad manifest, port problems) to refuse. */
   readonly reload: () => Promise<unknown>;
@@ -126,14 +124,21 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
   // One request at a time, each carried through: twenty concurrent restarts are twenty restarts in turn,
   // and each answers with where its own request left the instances.
   const done = serial.then(async () => {
+    let dependencies: string[] = [];
     if (action === 'stop') await fleet.stop(names);
     else {
-      if (action === 'restart') await fleet.restart(names);
-      else fleet.start(names);
-      await fleet.settled(names, options.startTimeoutMs);
+      if (action === 'restart') await fleet.stop(names);
+      dependencies = fleet.start(names);
+      // Each start is bounded by its own startTimeoutSeconds; a chain by the sum of its members'.
+      const started = [...dependencies, ...names];
+      await fleet.settled(started, fleet.startTimeoutMs(started) + 5_000);
     }
     const snapshot = fleet.snapshot();
-    return { ok: true, instances: names.map((name) => snapshot[name]) };
+    return {
+      ok: true,
+      instances: names.map((name) => snapshot[name]),
+      dependencies: dependencies.map((name) => snapshot[name]),
+    };
   });
   serial = done.catch(() => undefined);
   return done;

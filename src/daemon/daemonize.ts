@@ -3,24 +3,17 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printJson, printText } from '../cli/print.js';
-import { exitCodes } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
 import { AlreadyRunningError } from '../state/supervisor-lock.js';
 import { type SupervisorStatus, supervisorStatus } from './control-client.js';
 
 const cli = fileURLToPath(new URL('../../../bin/wso2-supervisor.js', import.meta.url));
-const settledStates = new Set(['running', 'failed', 'exited']);
 
 /**
- * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log), returns
- * once it answers on its control socket, then (unless --no-wait) prints each instance's progress until it
- * is running or has failed. Exit 1 when an instance would not start.
+ * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log) and
+ * resolves its pid once it answers on its control socket.
  */
-export async function daemonize(
-  manifest: Manifest,
-  options: { wait: boolean; json: boolean },
-): Promise<number> {
+export async function daemonize(manifest: Manifest): Promise<number> {
   const { stateDir } = manifest;
   const existing = await supervisorStatus(stateDir);
   if (existing) throw new AlreadyRunningError(existing.supervisorPid, stateDir);
@@ -55,39 +48,7 @@ export async function daemonize(
     await delay(50);
     answer = await supervisorStatus(stateDir);
   }
-  if (!options.wait) {
-    if (options.json) printJson({ ok: true, supervisorPid: answer.supervisorPid, stateDir });
-    else printText(`Supervisor running (pid ${answer.supervisorPid}), state folder ${stateDir}.`);
-    return exitCodes.ok;
-  }
-  const autostart = manifest.instances.filter((i) => i.autostart).map((i) => i.name);
-  const timeoutMs = Math.max(...manifest.instances.map((i) => i.startTimeoutSeconds)) * 1000 + 5000;
-  const shown = new Map<string, string>();
-  for (const deadline = Date.now() + timeoutMs; ; ) {
-    const now = (await supervisorStatus(stateDir)) ?? answer;
-    for (const name of autostart) {
-      const snapshot = now.instances[name];
-      const line = snapshot
-        ? `${snapshot.machine.state}${snapshot.machine.detail ? ` (${snapshot.machine.detail})` : ''}`
-        : '?';
-      if (!options.json && shown.get(name) !== line) printText(`${name}: ${line}`);
-      shown.set(name, line);
-    }
-    const states = autostart.map((name) => now.instances[name]?.machine.state ?? '');
-    if (states.every((state) => settledStates.has(state)) || Date.now() > deadline) {
-      const ok = states.every((state) => state === 'running');
-      if (options.json)
-        printJson({ ok, supervisorPid: now.supervisorPid, stateDir, instances: now.instances });
-      else
-        printText(
-          ok
-            ? `All ${autostart.length} instances running (supervisor pid ${now.supervisorPid}).`
-            : 'Not every instance is running: see wso2-supervisor status.',
-        );
-      return ok ? exitCodes.ok : exitCodes.operationFailed;
-    }
-    await delay(200);
-  }
+  return answer.supervisorPid;
 }
 
 function delay(ms: number): Promise<void> {

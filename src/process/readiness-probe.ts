@@ -3,6 +3,9 @@ import https from 'node:https';
 import { connect } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 
+/** How much of an answer's body is kept. */
+const bodyExcerptChars = 512;
+
 const loopback = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /**
@@ -13,7 +16,7 @@ export function httpStatus(
   url: string,
   timeoutMs: number,
   agents?: HealthAgents,
-): Promise<{ status?: number; error?: string }> {
+): Promise<{ status?: number; body?: string; error?: string }> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   const client = secure ? https : http;
@@ -28,8 +31,16 @@ export function httpStatus(
         ...(secure && { secureContext: sharedSecureContext() }),
       },
       (response) => {
-        response.resume();
-        resolve({ status: response.statusCode ?? 0 });
+        // The start of the body says why a check fails (MI names its faulty CApps): kept for the reason.
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (body.length < bodyExcerptChars) body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: body.slice(0, bodyExcerptChars) }),
+        );
+        response.on('error', () => resolve({ status: response.statusCode ?? 0, body }));
       },
     );
     request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));

@@ -12,14 +12,17 @@ import { groupMembers, listProcesses, type ProcStat } from './proc-stat.js';
  */
 export async function terminateGroup(options: {
   readonly pgid: number;
-  readonly jvmPid?: number | undefined;
+  /** The JVM, by pid and start time: signalled only if it is still that very process. */
+  readonly jvm?: { readonly pid: number; readonly startTime: number } | undefined;
   readonly timeoutMs: number;
 }): Promise<{ readonly graceful: boolean }> {
-  const { pgid, jvmPid, timeoutMs } = options;
+  const { pgid, jvm, timeoutMs } = options;
   const tree = processTree(pgid);
   // Nothing left (the usual case after a crash, on the restart path): no signal to send, nothing to wait for.
   if (tree.length === 0) return { graceful: true };
-  if (jvmPid !== undefined) signal(jvmPid, 'SIGTERM');
+  // The JVM may have left the group (setsid): it is signalled itself, once its start time proves it is ours.
+  const current = jvm && tree.find((p) => p.pid === jvm.pid && p.startTime === jvm.startTime);
+  if (current) signal(current.pid, 'SIGTERM');
   signal(-pgid, 'SIGTERM');
   if (await groupGone(pgid, timeoutMs)) {
     killSurvivors(tree, pgid);

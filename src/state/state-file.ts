@@ -1,13 +1,33 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { InstanceSnapshot } from '../supervisor/instance-runner.js';
+import { z } from 'zod';
+import { type InstanceSnapshot, instanceRecordSchema } from './instance-record.js';
 
-/** `<stateDir>/state.json`: what a new supervisor needs to find, verify and re-adopt living instances. */
+/**
+ * `<stateDir>/state.json`: what a new supervisor needs to find, verify and re-adopt living instances.
+ * Version 2 added waits, `waiting` and relaunches; a version 1 file reads as version 2 (every new field is
+ * optional).
+ */
+export const stateVersion = 2;
+
+const envelope = z.object({
+  version: z.union([z.literal(1), z.literal(2)]),
+  supervisor: z.object({ pid: z.number().int(), startedAt: z.string() }),
+  updatedAt: z.string(),
+  instances: z.record(z.string(), z.unknown()),
+});
+
 export interface StateDocument {
-  readonly version: 1;
+  readonly version: number;
   readonly supervisor: { readonly pid: number; readonly startedAt: string };
   readonly updatedAt: string;
   readonly instances: Readonly<Record<string, InstanceSnapshot>>;
+}
+
+/** A record of state.json that did not fit the schema: left out, and said so. */
+export interface DroppedRecord {
+  readonly instance: string;
+  readonly problem: string;
 }
 
 /**
@@ -50,12 +70,38 @@ export class StateFile {
 
 /** The last state a supervisor wrote, or nothing (first run, or a file that is not ours). */
 export async function readStateDocument(stateDir: string): Promise<StateDocument | undefined> {
+  return (await readState(stateDir)).document;
+}
+
+/**
+ * The last state a supervisor wrote, each instance's record checked on its own: a malformed one (a field
+ * missing, a foreign edit) is dropped and reported, and the others are kept, so one bad record costs that
+ * instance its adoption, never the supervisor's start.
+ */
+export async function readState(
+  stateDir: string,
+): Promise<{ document: StateDocument | undefined; dropped: DroppedRecord[] }> {
   const text = await readFile(path.join(stateDir, 'state.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
+  if (text === undefined) return { document: undefined, dropped: [] };
+  let parsed: z.infer<typeof envelope>;
   try {
-    const document = JSON.parse(text) as StateDocument;
-    return document.version === 1 && typeof document.instances === 'object' ? document : undefined;
+    const result = envelope.safeParse(JSON.parse(text));
+    if (!result.success) return { document: undefined, dropped: [] };
+    parsed = result.data;
   } catch {
-    return undefined;
+    return { document: undefined, dropped: [] };
   }
+  const instances: Record<string, InstanceSnapshot> = {};
+  const dropped: DroppedRecord[] = [];
+  for (const [name, record] of Object.entries(parsed.instances)) {
+    const result = instanceRecordSchema.safeParse(record);
+    if (result.success && result.data.name === name) instances[name] = result.data;
+    else {
+      const issue = result.success ? undefined : result.error.issues[0];
+      const where = issue ? `$.instances.${name}${issue.path.map((p) => `.${String(p)}`).join('')}` : '';
+      const problem = issue ? `${where}: ${issue.message}` : `$.instances.${name}.name: does not match`;
+      dropped.push({ instance: name, problem });
+    }
+  }
+  return { document: { ...parsed, instances }, dropped };
 }

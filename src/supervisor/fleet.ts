@@ -2,11 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { InstanceConfig, Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
-import { isSameProcess } from '../process/proc-stat.js';
-import { strayGroups } from '../process/run-tag.js';
-import { terminateGroup } from '../process/terminate.js';
-import { type StateDocument, StateFile } from '../state/state-file.js';
-import { InstanceRunner, type InstanceSnapshot, type RunnerOptions } from './instance-runner.js';
+import { type StateDocument, StateFile, stateVersion } from '../state/state-file.js';
+import { adoptRuns } from './fleet-adoption.js';
+import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
 
 /**
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
@@ -29,8 +27,6 @@ export class Fleet extends EventEmitter {
     { runner: InstanceRunner; config: InstanceConfig; offset: number }
   >();
   private dependsOn: ReadonlyMap<string, readonly string[]> = new Map();
-  /** Instances asked to start that wait for their dependencies to be running. */
-  private readonly waiting = new Set<string>();
   private readonly stateFile: StateFile;
   private readonly stateDir: string;
   private readonly startedAt = new Date().toISOString();
@@ -106,78 +102,44 @@ export class Fleet extends EventEmitter {
     this.dependsOn = new Map(manifest.instances.map((i) => [i.name, i.dependsOn]));
   }
 
-  /**
-   * Takes over the runs an earlier supervisor recorded (it crashed, or was killed): a run still alive, by
-   * pid and process start time (never a recycled pid), is adopted, not launched again; one recorded as live
-   * but gone ended while nobody watched, and its restart policy applies. Returns what was adopted.
-   */
+  /** Takes over the runs an earlier supervisor recorded (fleet-adoption.ts). Returns what was adopted. */
   async adopt(saved: StateDocument | undefined): Promise<string[]> {
-    const adopted: string[] = [];
-    const unlaunched: string[] = [];
-    const ended: [InstanceRunner, InstanceSnapshot][] = [];
-    for (const [name, runner] of this.runners) {
-      const record = saved?.instances[name];
-      if (record === undefined || !['starting', 'running', 'stopping'].includes(record.machine.state))
-        continue;
-      // Starting with no run recorded: the supervisor died before its launch was written down (or made).
-      if (record.machine.state === 'starting' && record.pid === undefined) {
-        unlaunched.push(name);
-        continue;
-      }
-      if (await isLive(record)) {
-        if (record.offset === runner.snapshot().offset) {
-          runner.adopt(record);
-          adopted.push(name);
-          continue;
-        }
-        // The manifest now wants another offset: the old run is ours (verified), so it is stopped whole.
-        this.log.warn(
-          { event: 'offset-changed', instance: name, from: record.offset },
-          'stopping a run at an old offset',
-        );
-        await terminateGroup({ pgid: record.pgid as number, jvmPid: record.jvmPid, timeoutMs: 30_000 });
-      }
-      ended.push([runner, record]);
-    }
-    // Strays first: a restart decided below must find their ports free.
-    // Read now, after every await above: a run adopted meanwhile may have ended and been launched again.
-    const kept = [...this.runners.values()].flatMap((runner) => runner.runIds());
-    await this.stopStrays(new Set(kept));
-    for (const [runner, record] of ended) runner.endedUnwatched(record);
+    const { adopted, unlaunched } = await adoptRuns(this.runners, saved, this.stateDir, this.log);
     // Their launch is carried out now, as was asked; it is no failure of theirs, so no restart is counted.
     this.start(unlaunched);
     return adopted;
   }
 
   /**
-   * Stops every run tagged with this state folder (run-tag.ts) that is not adopted: runs launched by a
-   * supervisor killed before it recorded them, or whose record was lost. Left alone, they would be orphans
-   * holding the ports their instance is about to be launched on. Under the lock, no other supervisor of
-   * this folder can own them.
+   * Starts the named instances, each once its dependencies are running (`waiting` until then). Stopped,
+   * exited or failed dependencies are started too, first, as `docker compose up X` does: returns those.
    */
-  private async stopStrays(adoptedRuns: ReadonlySet<string>): Promise<void> {
-    const strays = await strayGroups(this.stateDir, adoptedRuns);
-    await Promise.all(
-      [...strays].map(async ([pgid, instance]) => {
-        this.log.warn(
-          { event: 'stray-run', instance, pgid },
-          'stopping a run no supervisor recorded (one died between launching it and writing state.json)',
-        );
-        // Never recorded, so never ready under supervision: a short grace, and the daemon comes up soon.
-        await terminateGroup({ pgid, timeoutMs: 5_000 });
-      }),
-    );
-  }
-
-  /** Starts the named instances (default: every autostart one), each once its dependencies are running. */
-  start(names: readonly string[]): void {
-    for (const name of names) this.waiting.add(name);
+  start(names: readonly string[]): string[] {
+    const wanted = new Set(names);
+    const also: string[] = [];
+    const visit = (name: string) => {
+      for (const dependency of this.dependsOn.get(name) ?? []) {
+        if (wanted.has(dependency)) continue;
+        const state = this.runner(dependency).state;
+        if (state !== 'stopped' && state !== 'exited' && state !== 'failed') continue;
+        wanted.add(dependency);
+        also.push(dependency);
+        visit(dependency);
+      }
+    };
+    for (const name of names) visit(name);
+    if (also.length > 0)
+      this.log.info(
+        { event: 'dependencies-started', for: names, instances: also },
+        'starting dependencies first',
+      );
+    for (const name of wanted) this.runner(name).start(this.blocker(name));
     this.startReady();
+    return also;
   }
 
   /** Stops the named instances (default: all), dependents before their dependencies. */
   async stop(names: readonly string[] = this.names): Promise<void> {
-    for (const name of names) this.waiting.delete(name);
     const stopping = new Map<string, Promise<void>>();
     const stopOne = (name: string): Promise<void> => {
       let promise = stopping.get(name);
@@ -193,10 +155,12 @@ export class Fleet extends EventEmitter {
     await Promise.all(names.map(stopOne));
   }
 
-  /** Stops the instances (dependents first), then starts them again (dependencies first). */
-  async restart(names: readonly string[]): Promise<void> {
-    await this.stop(names);
-    this.start(names);
+  /** The sum of the named instances' startTimeoutSeconds, in ms: what a chain of their starts may take. */
+  startTimeoutMs(names: readonly string[]): number {
+    return names.reduce(
+      (sum, name) => sum + (this.instances.get(name)?.config.startTimeoutSeconds ?? 0) * 1000,
+      0,
+    );
   }
 
   /**
@@ -204,16 +168,7 @@ export class Fleet extends EventEmitter {
    * exited, stopped), or still retrying (backoff) when the time is up.
    */
   settled(names: readonly string[], timeoutMs: number): Promise<void> {
-    const done = () =>
-      names.every((name) => {
-        const state = this.runner(name).state;
-        return (
-          state === 'running' ||
-          state === 'failed' ||
-          state === 'exited' ||
-          (state === 'stopped' && !this.waiting.has(name))
-        );
-      });
+    const done = () => names.every((name) => settledStates.has(this.runner(name).state));
     if (done()) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
@@ -235,7 +190,6 @@ export class Fleet extends EventEmitter {
 
   /** SIGKILL every instance at once. */
   async kill(): Promise<void> {
-    this.waiting.clear();
     await Promise.all([...this.runners.values()].map((r) => r.kill()));
     await this.close();
   }
@@ -260,12 +214,27 @@ export class Fleet extends EventEmitter {
     return entry.runner;
   }
 
+  /** The first dependency of `name` that is not running, with its state; none when all are. */
+  private blocker(name: string): { on: string; state: string } | undefined {
+    for (const on of this.dependsOn.get(name) ?? []) {
+      const state = this.runner(on).state;
+      if (state !== 'running') return { on, state };
+    }
+    return undefined;
+  }
+
+  /**
+   * Moves every waiting instance on: launched once its dependencies all run, failed at once when one has
+   * given up (failed, or exited under its policy), as systemd's `Requires=` does; else its wait is updated.
+   */
   private startReady(): void {
-    for (const name of this.waiting) {
-      const pending = (this.dependsOn.get(name) ?? []).filter((d) => this.runner(d).state !== 'running');
-      if (pending.length > 0) continue;
-      this.waiting.delete(name);
-      this.runner(name).start();
+    for (const [name, { runner }] of this.instances) {
+      if (runner.state !== 'waiting') continue;
+      const gaveUp = (this.dependsOn.get(name) ?? []).find((d) =>
+        ['failed', 'exited'].includes(this.runner(d).state),
+      );
+      if (gaveUp !== undefined) runner.dependencyFailed(gaveUp);
+      else runner.start(this.blocker(name));
     }
   }
 
@@ -279,7 +248,7 @@ export class Fleet extends EventEmitter {
 
   private document() {
     return {
-      version: 1 as const,
+      version: stateVersion,
       supervisor: { pid: process.pid, startedAt: this.startedAt },
       updatedAt: new Date().toISOString(),
       instances: this.snapshot(),
@@ -287,13 +256,5 @@ export class Fleet extends EventEmitter {
   }
 }
 
-/** The recorded run still lives: its start script, or failing that its JVM, is the very process recorded. */
-async function isLive(record: InstanceSnapshot): Promise<boolean> {
-  if (record.pid === undefined || record.pgid === undefined || record.writerPid === undefined) return false;
-  if (record.startTime !== undefined && (await isSameProcess(record.pid, record.startTime))) return true;
-  return (
-    record.jvmPid !== undefined &&
-    record.jvmStartTime !== undefined &&
-    isSameProcess(record.jvmPid, record.jvmStartTime)
-  );
-}
+/** States a start ends in: running, or given up on. */
+const settledStates = new Set(['running', 'failed', 'exited', 'stopped']);

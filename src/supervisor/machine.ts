@@ -1,55 +1,43 @@
 import type { InstanceConfig } from '../manifest/instance-config.js';
+import type { ExitRecord, InstanceState, MachineState, Wait } from '../state/instance-record.js';
 import { backoffDelayMs } from './backoff.js';
 
 /**
- * One instance's lifecycle as a pure state machine, after supervisord's explicit states: every transition
- * is a function of (state, event, time, randomness) and returns the effects the runner must carry out.
- * It never looks at a clock or a process itself, so tests drive it without sleeping.
+ * One instance's lifecycle as a pure state machine, after supervisord's explicit states plus `waiting`
+ * (for dependencies, as systemd's `After=`/`Requires=`): every transition is a function of (state, event,
+ * time, randomness) and returns the effects the runner must carry out. It never looks at a clock or a
+ * process itself, so tests drive it without sleeping.
  */
 
-export type InstanceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'backoff' | 'failed' | 'exited';
-
-/** How an instance's run ended, as the runner classified it (the script's exit code cannot tell). */
-export interface ExitRecord {
-  /** `asked`: the supervisor stopped it; `clean`: graceful-shutdown lines came just before; else a failure. */
-  readonly kind: 'asked' | 'clean' | 'crash' | 'start-failed';
-  readonly reason: string;
-  readonly at: number;
-  readonly code?: number | null;
-  readonly signal?: string | null;
-}
-
-export interface MachineState {
-  readonly state: InstanceState;
-  /** Human-readable detail: why it waits, failed or is unhealthy. */
-  readonly detail?: string;
-  /** Times of the restarts inside the current window. */
-  readonly restarts: readonly number[];
-  /** Consecutive failures since the instance was last ready for a whole window: the backoff exponent. */
-  readonly attempt: number;
-  readonly readySince?: number;
-  /** When a pending restart is due (state `backoff`). */
-  readonly restartAt?: number;
-  /** The failure that made the runner stop the instance; the run ends as that, not as `asked`. */
-  readonly failing?: { readonly kind: 'crash' | 'start-failed'; readonly reason: string };
-  readonly lastExit?: ExitRecord;
-}
+export type { ExitRecord, InstanceState, MachineState };
 
 export type MachineEvent =
-  | { readonly type: 'start' }
+  /** Start; `blockedBy`: a dependency that is not running yet, so the instance waits for it. */
+  | { readonly type: 'start'; readonly blockedBy?: { readonly on: string; readonly state: string } }
   | { readonly type: 'stop' }
   | { readonly type: 'ready' }
+  /** What the instance waits for changed (a health answer, a busy port): facts only, no state change. */
+  | { readonly type: 'wait'; readonly wait: Wait | undefined }
   /** The runner saw a failure while the process lives (failed start, unhealthy): it must be stopped. */
   | { readonly type: 'fail'; readonly kind: 'crash' | 'start-failed'; readonly reason: string }
-  /** The run is over: every process of the instance is gone. */
-  | { readonly type: 'ended'; readonly exit: Omit<ExitRecord, 'at'> }
+  /** The run is over: every process of the instance is gone (`busy`: it never launched, a port was taken). */
+  | { readonly type: 'ended'; readonly exit: Omit<ExitRecord, 'at'>; readonly busy?: BusyPort }
+  /** Carbon restarted its JVM (exit 121) inside the same run: a restart, back through readiness. */
+  | { readonly type: 'relaunched'; readonly reason: string }
+  /** A dependency this instance waits for gave up: it will not become running by itself. */
+  | { readonly type: 'dependency-failed'; readonly on: string }
   | { readonly type: 'backoff-elapsed' };
 
 export type Effect =
   | { readonly kind: 'launch' }
   | { readonly kind: 'terminate' }
+  /** Back through readiness for the run's new JVM. */
+  | { readonly kind: 'watch-start' }
   | { readonly kind: 'schedule-restart'; readonly delayMs: number }
   | { readonly kind: 'cancel-restart' };
+
+/** A planned port found taken before a launch: the instance waits for it, never moves off it. */
+export type BusyPort = Omit<Extract<Wait, { kind: 'port' }>, 'kind' | 'since' | 'retryAt'>;
 
 export type RestartSettings = InstanceConfig['restart'];
 
@@ -60,6 +48,9 @@ export interface Transition {
   readonly effects: readonly Effect[];
 }
 
+/** Exits kept in `history`. */
+const historyLength = 5;
+
 const stay = (current: MachineState): Transition => ({ next: current, effects: [] });
 
 export function transition(
@@ -69,54 +60,107 @@ export function transition(
   now: number,
   random: () => number,
 ): Transition {
-  const { detail: _detail, failing: _failing, restartAt: _restartAt, ...rest } = current;
+  const { detail: _d, failing: _f, wait: _w, reason: _r, ...rest } = current;
+  const enter = (state: InstanceState, extra: Partial<MachineState> = {}): MachineState => ({
+    ...rest,
+    state,
+    since: state === current.state ? (current.since ?? now) : now,
+    ...extra,
+  });
   switch (event.type) {
-    case 'start':
-      if (current.state === 'backoff') {
-        return {
-          next: { ...rest, state: 'starting' },
-          effects: [{ kind: 'cancel-restart' }, { kind: 'launch' }],
-        };
+    case 'start': {
+      const settled = ['stopped', 'exited', 'failed'].includes(current.state);
+      if (!settled && current.state !== 'backoff' && current.state !== 'waiting') return stay(current);
+      // A start asked for by the user forgives earlier failures, as `systemctl reset-failed` would.
+      const forgiven = settled ? { restarts: [], attempt: 0 } : {};
+      const cancel: Effect[] = current.state === 'backoff' ? [{ kind: 'cancel-restart' }] : [];
+      if (event.blockedBy) {
+        const since = current.wait?.kind === 'dependency' ? current.wait.since : now;
+        const wait: Wait = { kind: 'dependency', since, ...event.blockedBy };
+        return { next: enter('waiting', { ...forgiven, wait }), effects: cancel };
       }
-      if (current.state === 'stopped' || current.state === 'exited' || current.state === 'failed') {
-        // A start asked for by the user forgives earlier failures, as `systemctl reset-failed` would.
-        return {
-          next: { ...rest, state: 'starting', restarts: [], attempt: 0 },
-          effects: [{ kind: 'launch' }],
-        };
-      }
-      return stay(current);
+      const wait: Wait = { kind: 'launching', since: now };
+      return { next: enter('starting', { ...forgiven, wait }), effects: [...cancel, { kind: 'launch' }] };
+    }
 
     case 'stop':
-      if (current.state === 'backoff') {
-        return { next: { ...rest, state: 'stopped' }, effects: [{ kind: 'cancel-restart' }] };
+      if (current.state === 'backoff' || current.state === 'waiting') {
+        return { next: enter('stopped'), effects: [{ kind: 'cancel-restart' }] };
       }
       if (current.state === 'starting' || current.state === 'running') {
-        return { next: { ...rest, state: 'stopping' }, effects: [{ kind: 'terminate' }] };
+        return {
+          next: enter('stopping', { wait: { kind: 'stopping', since: now } }),
+          effects: [{ kind: 'terminate' }],
+        };
       }
       if (current.state === 'stopping' && current.failing) {
         // A user stop overrides a restart the failure would have caused.
-        return { next: { ...rest, state: 'stopping' }, effects: [] };
+        return { next: { ...rest, ...(current.wait && { wait: current.wait }) }, effects: [] };
       }
       if (current.state === 'failed' || current.state === 'exited')
-        return { next: { ...rest, state: 'stopped' }, effects: [] };
+        return { next: enter('stopped'), effects: [] };
       return stay(current);
 
     case 'ready':
       if (current.state !== 'starting') return stay(current);
-      return { next: { ...rest, state: 'running', readySince: now }, effects: [] };
+      return { next: enter('running', { readySince: now }), effects: [] };
+
+    case 'wait': {
+      const live = ['waiting', 'starting', 'running', 'stopping'].includes(current.state);
+      if (!live || (current.state === 'waiting' && event.wait?.kind !== 'dependency')) return stay(current);
+      const kept = { ...(current.failing && { failing: current.failing }) };
+      return { next: { ...rest, ...kept, ...(event.wait && { wait: event.wait }) }, effects: [] };
+    }
 
     case 'fail':
       if (current.state !== 'starting' && current.state !== 'running') return stay(current);
       return {
-        next: {
-          ...rest,
-          state: 'stopping',
+        next: enter('stopping', {
           failing: { kind: event.kind, reason: event.reason },
-          detail: event.reason,
-        },
+          reason: event.reason,
+          wait: { kind: 'stopping', since: now },
+        }),
         effects: [{ kind: 'terminate' }],
       };
+
+    case 'dependency-failed':
+      if (current.state !== 'waiting') return stay(current);
+      return { next: enter('failed', { reason: `dependency ${event.on} failed` }), effects: [] };
+
+    case 'relaunched': {
+      if (current.state !== 'starting' && current.state !== 'running') return stay(current);
+      const exit: ExitRecord = { kind: 'relaunched', reason: event.reason, at: now, code: 121, signal: null };
+      const windowMs = settings.windowSeconds * 1000;
+      const restarts = current.restarts.filter((at) => now - at < windowMs);
+      const { readySince: _ready, ...base } = rest;
+      const recorded = { ...base, lastExit: exit, history: remember(current.history, exit) };
+      if (restarts.length >= settings.maxRestarts) {
+        const reason = `gave up after ${restarts.length} restarts in ${settings.windowSeconds}s; last: ${event.reason}`;
+        return {
+          next: {
+            ...recorded,
+            state: 'stopping',
+            since: now,
+            restarts,
+            failing: { kind: 'crash', reason },
+            reason,
+            wait: { kind: 'stopping', since: now },
+          },
+          effects: [{ kind: 'terminate' }],
+        };
+      }
+      return {
+        next: {
+          ...recorded,
+          state: 'starting',
+          since: now,
+          restarts: [...restarts, now],
+          restartsTotal: (current.restartsTotal ?? 0) + 1,
+          wait: { kind: 'launching', since: now },
+        },
+        effects: [{ kind: 'watch-start' }],
+      };
+    }
 
     case 'ended': {
       // Only a live run can end: a late report must not restart a stopped, failed or exited instance.
@@ -128,14 +172,22 @@ export function transition(
         ? { ...event.exit, ...current.failing, at: now }
         : { ...event.exit, kind: asked ? 'asked' : event.exit.kind, at: now };
       const { readySince, ...base } = rest;
-      if (exit.kind === 'asked') return { next: { ...base, state: 'stopped', lastExit: exit }, effects: [] };
-      return afterUnaskedEnd({ ...base, lastExit: exit }, exit, readySince, settings, now, random);
+      const recorded = { ...base, lastExit: exit, history: remember(current.history, exit) };
+      if (exit.kind === 'asked') return { next: { ...recorded, state: 'stopped', since: now }, effects: [] };
+      return afterUnaskedEnd(recorded, exit, readySince, settings, now, random, event.busy);
     }
 
     case 'backoff-elapsed':
       if (current.state !== 'backoff') return stay(current);
-      return { next: { ...rest, state: 'starting' }, effects: [{ kind: 'launch' }] };
+      return {
+        next: enter('starting', { wait: { kind: 'launching', since: now } }),
+        effects: [{ kind: 'launch' }],
+      };
   }
+}
+
+function remember(history: readonly ExitRecord[] | undefined, exit: ExitRecord): ExitRecord[] {
+  return [...(history ?? []), exit].slice(-historyLength);
 }
 
 /** Restart policy: restart with backoff, or give up (`failed`), or leave it (`exited`). */
@@ -146,11 +198,15 @@ function afterUnaskedEnd(
   settings: RestartSettings,
   now: number,
   random: () => number,
+  busy?: BusyPort,
 ): Transition {
   const failure = exit.kind !== 'clean';
   const wantsRestart = settings.policy === 'always' || (settings.policy === 'on-failure' && failure);
   if (!wantsRestart) {
-    return { next: { ...base, state: failure ? 'failed' : 'exited', detail: exit.reason }, effects: [] };
+    return {
+      next: { ...base, state: failure ? 'failed' : 'exited', since: now, reason: exit.reason },
+      effects: [],
+    };
   }
   const windowMs = settings.windowSeconds * 1000;
   // Ready for a whole window: the instance had recovered, so the backoff starts over.
@@ -158,17 +214,20 @@ function afterUnaskedEnd(
   const attempt = recovered ? 0 : base.attempt;
   const restarts = base.restarts.filter((at) => now - at < windowMs);
   if (restarts.length >= settings.maxRestarts) {
-    const detail = `gave up after ${restarts.length} restarts in ${settings.windowSeconds}s; last: ${exit.reason}`;
-    return { next: { ...base, state: 'failed', restarts, attempt, detail }, effects: [] };
+    const reason = `gave up after ${restarts.length} restarts in ${settings.windowSeconds}s; last: ${exit.reason}`;
+    return { next: { ...base, state: 'failed', since: now, restarts, attempt, reason }, effects: [] };
   }
   const delayMs = backoffDelayMs(attempt, settings.backoff, random);
   const next: MachineState = {
     ...base,
     state: 'backoff',
+    since: now,
     restarts: [...restarts, now],
+    restartsTotal: (base.restartsTotal ?? 0) + 1,
     attempt: attempt + 1,
-    restartAt: now + delayMs,
-    detail: `restarting in ${(delayMs / 1000).toFixed(1)}s after: ${exit.reason}`,
+    wait: busy
+      ? { kind: 'port', since: now, ...busy, retryAt: now + delayMs }
+      : { kind: 'backoff', since: now, retryAt: now + delayMs, after: exit.reason },
   };
   return { next, effects: [{ kind: 'schedule-restart', delayMs }] };
 }

@@ -27,7 +27,7 @@ describe('a foreign process takes a planned port', () => {
 
     const waiting = await s.until('api', (x) => x.machine.state === 'backoff');
     expect(waiting.pid).toBeUndefined();
-    expect(waiting.machine.detail).toContain(`port ${port} is in use by pid ${process.pid}`);
+    expect(waiting.machine.detail).toContain(`port ${port} held by pid ${process.pid}`);
     expect(s.runner('core').snapshot().machine.state).toBe('running');
 
     await closeServer(servers.pop() as Server);
@@ -55,7 +55,7 @@ describe('a foreign process takes a planned port', () => {
       'mi',
       (x) => x.machine.state === 'backoff' && (x.machine.detail ?? '').includes(`port ${port}`),
     );
-    expect(blocked.machine.detail).toContain(`port ${port} is in use by pid ${process.pid}`);
+    expect(blocked.machine.detail).toContain(`port ${port} held by pid ${process.pid}`);
     expect(blocked.pid).toBeUndefined();
     expect(groupMembers(first.pgid as number)).toEqual([]);
 

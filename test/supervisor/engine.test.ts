@@ -168,7 +168,7 @@ describe('supervision engine', () => {
     s.fleet.start(['mi']);
     const waiting = await s.until('mi', (x) => x.machine.state === 'backoff');
     expect(waiting.pid).toBeUndefined();
-    expect(waiting.machine.detail).toContain(`port ${port} is in use by pid ${process.pid}`);
+    expect(waiting.machine.detail).toContain(`port ${port} held by pid ${process.pid}`);
     await closeServer(servers.pop() as Server);
     await s.until('mi', (x) => x.machine.state === 'running');
   });

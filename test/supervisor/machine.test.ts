@@ -81,7 +81,7 @@ describe('instance state machine', () => {
       settings({ maxRestarts: 3, backoff: { initialSeconds: 0, maxSeconds: 0 } }),
     );
     expect(state.state).toBe('failed');
-    expect(state.detail).toMatch(/gave up after 3 restarts in 60s; last: boom 3/);
+    expect(state.reason).toMatch(/gave up after 3 restarts in 60s; last: boom 3/);
   });
 
   it('forgets restarts older than the window', () => {

@@ -2,7 +2,7 @@ import { controlRequest } from '../../daemon/control-client.js';
 import type { ControlAction } from '../../daemon/control-protocol.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
-import type { InstanceSnapshot } from '../../supervisor/instance-runner.js';
+import type { InstanceSnapshot } from '../../state/instance-record.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';
@@ -20,11 +20,17 @@ export async function run(context: CommandContext, action: string, names: string
     all ? { all: true } : { names },
   )) as {
     instances: InstanceSnapshot[];
+    dependencies?: InstanceSnapshot[];
   };
+  const dependencies = answer.dependencies ?? [];
   const wanted = action === 'stop' ? 'stopped' : 'running';
   const ok = answer.instances.every((i) => i.machine.state === wanted);
-  if (context.json) printJson({ ok, action, instances: answer.instances });
+  if (context.json) printJson({ ok, action, instances: answer.instances, dependencies });
   else {
+    if (dependencies.length > 0)
+      printText(
+        `Started their dependencies first: ${dependencies.map((d) => `${d.name} (${d.machine.state})`).join(', ')}.`,
+      );
     const rows = answer.instances.map((i) => [
       i.name,
       i.machine.state,

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { CaptureStatus } from '../../capture/capture-status.js';
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
@@ -7,8 +6,9 @@ import { isSameProcess } from '../../process/proc-stat.js';
 import type { Usage } from '../../process/tree-usage.js';
 import { portSet, productOf } from '../../products/catalog.js';
 import type { ProductId } from '../../products/product.js';
+import type { InstanceSnapshot } from '../../state/instance-record.js';
 import { readStateDocument } from '../../state/state-file.js';
-import type { InstanceSnapshot } from '../../supervisor/instance-runner.js';
+import { describeMachine } from '../../supervisor/wait.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';
@@ -68,10 +68,24 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
     i.cpuPercent === null ? '-' : `${i.cpuPercent.toFixed(1)}%`,
     i.memoryBytes === null ? '-' : `${Math.round(i.memoryBytes / 1024 / 1024)} MB`,
     i.health,
+    i.detail ?? '-',
     i.lastExit,
   ]);
   const table = renderTable(
-    ['NAME', 'PRODUCT', 'STATE', 'OFFSET', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALTH', 'LAST-EXIT'],
+    [
+      'NAME',
+      'PRODUCT',
+      'STATE',
+      'OFFSET',
+      'PID',
+      'UPTIME',
+      'RESTARTS',
+      'CPU',
+      'MEM',
+      'HEALTH',
+      'DETAIL',
+      'LAST-EXIT',
+    ],
     rows,
   );
   const urls = instances.filter((i) => i.urls.length > 0).map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
@@ -106,12 +120,14 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
     name: snapshot.name,
     product: snapshot.product,
     state: machine.state,
-    detail: machine.detail ?? null,
+    // Made afresh from the facts: a recorded sentence's "40 s ago" would be stale.
+    detail: describeMachine(machine, Date.now(), snapshot.health),
     alive,
     offset: snapshot.offset,
     pid: alive ? (pid ?? null) : null,
     uptimeSeconds: alive && since !== undefined ? Math.round((Date.now() - since) / 1000) : null,
-    restarts: machine.restarts.length,
+    restarts: machine.restartsTotal ?? machine.restarts.length,
+    wait: machine.wait ?? null,
     // Only for a verified live run: a recorded group id may have been reused by strangers.
     cpuPercent: alive ? (usage?.cpuPercent ?? null) : null,
     memoryBytes: alive ? (usage?.memoryBytes ?? null) : null,
@@ -131,7 +147,7 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
 }
 
 /** A sentence on an instance's output capture when it fails or has lost output (capture-status.ts). */
-function describeCapture(name: string, capture: CaptureStatus): string {
+function describeCapture(name: string, capture: NonNullable<InstanceSnapshot['capture']>): string {
   const lost = `${formatBytes(capture.droppedBytes)} of output lost`;
   if (capture.state === 'failing')
     return (

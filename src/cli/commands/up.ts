@@ -1,31 +1,30 @@
-import { startControlServer } from '../../daemon/control-server.js';
 import { daemonize } from '../../daemon/daemonize.js';
-import { exitCodes, PortConflictError, UsageError } from '../../errors.js';
-import { supervisorLogger } from '../../log/supervisor-log.js';
+import { serve } from '../../daemon/serve.js';
+import { exitCodes, UsageError } from '../../errors.js';
 import { loadManifest } from '../../manifest/load.js';
-import { describeProblem, describeReason } from '../../ports/describe-plan.js';
+import { describeProblem } from '../../ports/describe-plan.js';
 import { planFleet } from '../../process/plan-fleet.js';
 import { forgetInheritedTag } from '../../process/run-tag.js';
-import { readStateDocument } from '../../state/state-file.js';
-import { acquireLock } from '../../state/supervisor-lock.js';
-import { Fleet } from '../../supervisor/fleet.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostic } from '../print.js';
+import { followStartUp } from '../up-progress.js';
 
 interface UpOptions {
   detach?: boolean;
   wait?: boolean;
+  waitTimeout?: string;
   /** Internal: this process is the daemon `up -d` started. */
   daemon?: boolean;
 }
 
 /**
- * `up`: plan, launch the autostart instances in dependency order, serve the control socket and log every
- * state change; SIGINT/SIGTERM or `down` stop everything gracefully (dependents first) and exit 0; a second
- * signal kills at once. `up -d` runs the same as a daemon in its own session and returns once it listens.
+ * `up`: plans, then runs the supervisor (daemon/serve.ts) in the foreground until SIGINT/SIGTERM or
+ * `down` (a second signal kills at once); `up -d` starts it as a daemon and follows each instance's
+ * start-up until every autostart instance has settled.
  */
 export async function run(context: CommandContext): Promise<number> {
   const options = context.options as UpOptions;
+  const waitTimeoutMs = parseWaitTimeout(options.waitTimeout);
   forgetInheritedTag(process.env);
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
   const plan = await planFleet(manifest);
@@ -35,72 +34,29 @@ export async function run(context: CommandContext): Promise<number> {
     printDiagnostic('Nothing was started.');
     return exitCodes.portsUnavailable;
   }
-  if (options.detach && !options.daemon)
-    return daemonize(manifest, { wait: options.wait !== false, json: context.json });
-
-  const lock = await acquireLock(manifest.stateDir);
-  const { log, flush } = await supervisorLogger(manifest.stateDir, { terminal: !options.daemon });
-  const saved = await readStateDocument(manifest.stateDir);
-  const fleet = new Fleet(manifest, plan, log);
-  const adopted = await fleet.adopt(saved);
-  if (adopted.length > 0) log.info({ event: 'adopted', instances: adopted }, 're-adopted running instances');
-  const offsets = plan.instances.map((i) => ({
-    instance: i.name,
-    offset: i.offset,
-    why: describeReason(i.reason),
-  }));
-  log.info({ event: 'up', manifest: manifest.file, stateDir: manifest.stateDir, offsets }, 'supervisor up');
-  await fleet.flush();
-
-  let down: (reason: string) => void = () => {};
-  const stopped = new Promise<number>((resolve) => {
-    let requests = 0;
-    down = (reason) => {
-      requests++;
-      if (requests === 1) {
-        log.info({ event: 'down', reason }, 'stopping every instance');
-        void fleet.stop().then(() => resolve(exitCodes.ok));
-      } else if (requests === 2) {
-        log.warn({ event: 'kill', reason }, 'asked again: killing every instance at once');
-        void fleet.kill().then(() => resolve(130));
-      }
-    };
+  if (options.detach && !options.daemon) {
+    const supervisorPid = await daemonize(manifest);
+    return followStartUp(manifest, supervisorPid, {
+      wait: options.wait !== false,
+      json: context.json,
+      ...(waitTimeoutMs !== undefined && { timeoutMs: waitTimeoutMs }),
+    });
+  }
+  const supervisor = await serve({
+    manifest,
+    plan,
+    terminal: !options.daemon,
+    stateDirOption: context.stateDir,
   });
-  const startTimeoutMs = Math.max(...manifest.instances.map((i) => i.startTimeoutSeconds)) * 1000;
-  const control = await startControlServer({
-    stateDir: manifest.stateDir,
-    fleet,
-    log,
-    startTimeoutMs,
-    onDown: () => down('down requested'),
-    reload: async () => {
-      // Anything wrong with the new manifest changes nothing: it is all checked before any instance is touched.
-      const next = await loadManifest(manifest.file, context.stateDir);
-      if (next.stateDir !== manifest.stateDir) {
-        throw new UsageError(
-          `stateDir cannot change on reload (${manifest.stateDir}); restart the supervisor for that.`,
-        );
-      }
-      const nextPlan = await planFleet(next);
-      if (nextPlan.problems.length > 0) {
-        const reasons = nextPlan.problems.map((p) => describeProblem(p, nextPlan.instances)).join('\n');
-        throw new PortConflictError(`the new manifest cannot be planned; nothing changed:\n${reasons}`, []);
-      }
-      return fleet.reload(next, nextPlan);
-    },
-  });
-  process.on('SIGINT', () => down('SIGINT'));
-  process.on('SIGTERM', () => down('SIGTERM'));
-  fleet.start(manifest.instances.filter((i) => i.autostart).map((i) => i.name));
+  process.on('SIGINT', () => supervisor.down('SIGINT'));
+  process.on('SIGTERM', () => supervisor.down('SIGTERM'));
+  return supervisor.finished;
+}
 
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  const exitCode = await stopped;
-  clearInterval(keepAlive);
-  await control.close();
-  await fleet.close();
-  await fleet.flush();
-  log.info({ event: 'exit', exitCode }, 'supervisor exits');
-  flush();
-  await lock.release();
-  return exitCode;
+function parseWaitTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--wait-timeout takes a number of seconds above 0 (found "${text}").`);
+  return seconds * 1000;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apim } from '../../src/products/apim.js';
 import { mi } from '../../src/products/mi.js';
-import { isGracefulShutdown, lastOutputLine } from '../../src/supervisor/exit-classifier.js';
+import { isGracefulShutdown, lastOutputLine } from '../../src/supervisor/exit-verdict.js';
 
 const at = (message: string) => `[2026-11-23 10:15:23,456]  INFO {CoreServerInitializer} - ${message}`;
 

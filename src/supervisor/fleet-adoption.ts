@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import { isSameProcess } from '../process/proc-stat.js';
+import { strayGroups } from '../process/run-tag.js';
+import { terminateGroup } from '../process/terminate.js';
+import type { InstanceSnapshot } from '../state/instance-record.js';
+import type { StateDocument } from '../state/state-file.js';
+import type { InstanceRunner } from './instance-runner.js';
+
+/**
+ * Takes over the runs an earlier supervisor recorded (it crashed, or was killed): a run still alive, by
+ * pid and process start time (never a recycled pid), is adopted, not launched again; one recorded as live
+ * but gone ended while nobody watched, and its restart policy applies. Returns what was adopted, and the
+ * instances caught starting before their launch was recorded (to be launched now, as was asked).
+ */
+export async function adoptRuns(
+  runners: ReadonlyMap<string, InstanceRunner>,
+  saved: StateDocument | undefined,
+  stateDir: string,
+  log: Logger,
+): Promise<{ adopted: string[]; unlaunched: string[] }> {
+  const adopted: string[] = [];
+  const unlaunched: string[] = [];
+  const ended: [InstanceRunner, InstanceSnapshot][] = [];
+  for (const [name, runner] of runners) {
+    const record = saved?.instances[name];
+    if (record === undefined || !['starting', 'running', 'stopping'].includes(record.machine.state)) continue;
+    // Starting with no run recorded: the supervisor died before its launch was written down (or made).
+    if (record.machine.state === 'starting' && record.pid === undefined) {
+      unlaunched.push(name);
+      continue;
+    }
+    if (await isLive(record)) {
+      if (record.offset === runner.snapshot().offset) {
+        runner.adopt(record);
+        adopted.push(name);
+        continue;
+      }
+      // The manifest now wants another offset: the old run is ours (verified), so it is stopped whole.
+      log.warn(
+        { event: 'offset-changed', instance: name, from: record.offset },
+        'stopping a run at an old offset',
+      );
+      await terminateGroup({ pgid: record.pgid as number, jvm: jvmOf(record), timeoutMs: 30_000 });
+    }
+    ended.push([runner, record]);
+  }
+  // Strays first: a restart decided below must find their ports free.
+  // Read now, after every await above: a run adopted meanwhile may have ended and been launched again.
+  const kept = [...runners.values()].flatMap((runner) => runner.runIds());
+  await stopStrays(stateDir, new Set(kept), log);
+  for (const [runner, record] of ended) runner.endedUnwatched(record);
+  return { adopted, unlaunched };
+}
+
+/**
+ * Stops every run tagged with this state folder (run-tag.ts) that is not adopted: runs launched by a
+ * supervisor killed before it recorded them, or whose record was lost. Left alone, they would be orphans
+ * holding the ports their instance is about to be launched on. Under the lock, no other supervisor of
+ * this folder can own them.
+ */
+async function stopStrays(stateDir: string, adoptedRuns: ReadonlySet<string>, log: Logger): Promise<void> {
+  const strays = await strayGroups(stateDir, adoptedRuns);
+  await Promise.all(
+    [...strays].map(async ([pgid, instance]) => {
+      log.warn(
+        { event: 'stray-run', instance, pgid },
+        'stopping a run no supervisor recorded (one died between launching it and writing state.json)',
+      );
+      // Never recorded, so never ready under supervision: a short grace, and the daemon comes up soon.
+      await terminateGroup({ pgid, timeoutMs: 5_000 });
+    }),
+  );
+}
+
+const jvmOf = (record: InstanceSnapshot) =>
+  record.jvmPid !== undefined && record.jvmStartTime !== undefined
+    ? { pid: record.jvmPid, startTime: record.jvmStartTime }
+    : undefined;
+
+/** The recorded run still lives: its start script, or failing that its JVM, is the very process recorded. */
+async function isLive(record: InstanceSnapshot): Promise<boolean> {
+  if (record.pid === undefined || record.pgid === undefined || record.writerPid === undefined) return false;
+  if (record.startTime !== undefined && (await isSameProcess(record.pid, record.startTime))) return true;
+  const jvm = jvmOf(record);
+  return jvm !== undefined && isSameProcess(jvm.pid, jvm.startTime);
+}

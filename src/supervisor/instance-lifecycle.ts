@@ -1,0 +1,197 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { InstanceConfig } from '../manifest/instance-config.js';
+import { killGroup } from '../process/terminate.js';
+import type { ExitRecord, HealthReport, InstanceSnapshot } from '../state/instance-record.js';
+import type { Clock } from './clock.js';
+import { initialMachine, type MachineEvent, transition } from './machine.js';
+import type { OutputCapture } from './output-capture.js';
+import type { Run } from './run.js';
+import type { RunnerWatches } from './runner-watches.js';
+import { describeMachine, waitKey } from './wait.js';
+
+/**
+ * One instance's lifecycle: the state machine's current state, the events that drive it (logged as they
+ * change state or what it waits for) and the scheduling of its effects. What the effects do to processes
+ * is the runner's (instance-runner.ts). Emits `change` after every event.
+ */
+export abstract class InstanceLifecycle extends EventEmitter {
+  protected machine = initialMachine;
+  protected health: HealthReport | undefined;
+  protected run: Run | undefined;
+  protected cancelRestart = () => {};
+  /** Set by kill(): nothing is launched or restarted any more. */
+  protected halted = false;
+  /** Set from just before a spawn until its run is recorded: its processes may exist already. */
+  protected launchingRunId: string | undefined;
+  protected abstract readonly output: OutputCapture;
+  protected abstract readonly watches: RunnerWatches;
+  /** Launches and stops are carried out one after the other, never interleaved. */
+  private operations: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    protected readonly config: InstanceConfig,
+    protected readonly offset: number,
+    protected readonly clock: Clock,
+    protected readonly random: () => number,
+    protected readonly log: Logger,
+  ) {
+    super();
+  }
+
+  protected abstract launch(): Promise<void>;
+  protected abstract terminate(): Promise<void>;
+  /** Carbon relaunched the run's JVM: watch the new one's start. */
+  protected abstract relaunchStart(run: Run): void;
+  protected abstract internalError(error: unknown, run?: Run): void;
+
+  get state() {
+    return this.machine.state;
+  }
+
+  /** Starts, or waits first for `blockedBy`, a dependency not running yet (the fleet says which). */
+  start(blockedBy?: { on: string; state: string }): void {
+    const wait = this.machine.wait;
+    const same = wait?.kind === 'dependency' && wait.on === blockedBy?.on && wait.state === blockedBy.state;
+    if (this.state === 'waiting' && same) return; // nothing new: no event, no change to announce
+    this.dispatch({ type: 'start', ...(blockedBy && { blockedBy }) });
+  }
+
+  dependencyFailed(on: string): void {
+    this.dispatch({ type: 'dependency-failed', on });
+  }
+
+  /** Asks for a stop and resolves once the instance has settled (stopped, or it was not running). */
+  stop(): Promise<void> {
+    this.dispatch({ type: 'stop' });
+    return this.settled();
+  }
+
+  /** Resolves when no launch or stop is under way and the state is not a transient one. */
+  settled(): Promise<void> {
+    const transient = () => this.state === 'starting' || this.state === 'stopping';
+    if (!transient()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (transient()) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+    });
+  }
+
+  /** The ids of this instance's runs whose processes may live: the current one, and one being launched. */
+  runIds(): string[] {
+    return [this.run?.over ? undefined : this.run?.runId, this.launchingRunId].filter(
+      (id): id is string => id !== undefined,
+    );
+  }
+
+  snapshot(): InstanceSnapshot {
+    const run = this.run && !this.run.over ? this.run : undefined;
+    const now = this.clock.now();
+    const capture = this.output.trouble;
+    return {
+      name: this.name,
+      product: this.config.product,
+      offset: this.offset,
+      machine: { ...this.machine, detail: describeMachine(this.machine, now, this.health) },
+      ...(run && { pid: run.pid, pgid: run.pgid, writerPid: run.writerPid, startedAt: run.startedAt }),
+      ...(run?.runId !== undefined && { runId: run.runId }),
+      ...(run?.startTime !== undefined && { startTime: run.startTime }),
+      ...(run?.jvm && { jvmPid: run.jvm.pid, jvmStartTime: run.jvm.startTime }),
+      ...(this.health && { health: this.health }),
+      ...(capture && { capture }),
+    };
+  }
+
+  /** SIGKILL everything at once (a second Ctrl-C): no grace, no restart. */
+  async kill(): Promise<void> {
+    this.halted = true;
+    this.cancelRestart();
+    const run = this.run;
+    if (run) this.watches.quiet(run);
+    if (run && !run.over) await killGroup(run.pgid);
+  }
+
+  /** Reads the log writer's report afresh (a status request does, so a capture failing now shows). */
+  async checkCapture(): Promise<void> {
+    if (await this.output.check()) this.emit('change');
+  }
+
+  /** Lets the log writer end once the instance's processes are gone, and waits (bounded) for it. */
+  close(): Promise<void> {
+    if (this.run) this.watches.quiet(this.run);
+    return this.output.close();
+  }
+
+  /**
+   * An instance recorded as live whose processes were all gone when this supervisor started: it ended
+   * while no supervisor watched. Judged as a crash, so its policy decides what happens next.
+   */
+  endedUnwatched(saved: InstanceSnapshot): void {
+    const { detail: _d, wait: _w, ...machine } = saved.machine;
+    this.machine = { ...machine, state: 'running' };
+    this.dispatch({
+      type: 'ended',
+      exit: { kind: 'crash', reason: 'ended while no supervisor was watching' },
+    });
+  }
+
+  protected onHealth(report: HealthReport, change: 'failing' | 'recovered' | undefined): void {
+    if (this.state !== 'running') return;
+    this.health = report;
+    if (change === 'failing')
+      this.log.warn({ event: 'unhealthy', error: report.error }, 'health check failing');
+    if (change === 'recovered') this.log.info({ event: 'healthy' }, 'health check passes again');
+    if (change) this.emit('change');
+  }
+
+  protected endRun(run: Run, exit: Omit<ExitRecord, 'at'>): void {
+    if (run.over || run !== this.run) return;
+    run.over = true;
+    this.watches.quiet(run);
+    this.health = undefined;
+    this.dispatch({ type: 'ended', exit });
+    // Logged after the transition: the machine decides whether the run ended as asked or as a failure.
+    this.log.info({ event: 'ended', ...this.machine.lastExit }, 'run ended');
+  }
+
+  protected dispatch(event: MachineEvent): void {
+    const { config } = this;
+    const now = this.clock.now();
+    const { next, effects } = transition(this.machine, event, config.restart, now, this.random);
+    const from = this.machine;
+    this.machine = next;
+    if (next.state !== from.state) {
+      const detail = describeMachine(next, now);
+      this.log.info(
+        { event: 'state', from: from.state, to: next.state, detail, ...(next.wait && { wait: next.wait }) },
+        'state',
+      );
+      if (from.state === 'running') this.health = undefined;
+    } else if (waitKey(next.wait) !== waitKey(from.wait) && next.wait) {
+      // Each change of what it waits for is logged, not every probe.
+      this.log.info({ event: 'wait', detail: describeMachine(next, now), wait: next.wait }, 'waiting');
+    }
+    for (const effect of effects) {
+      if (effect.kind === 'launch') this.enqueue(() => this.launch());
+      else if (effect.kind === 'terminate') this.enqueue(() => this.terminate());
+      else if (effect.kind === 'watch-start' && this.run) this.relaunchStart(this.run);
+      else if (effect.kind === 'cancel-restart') this.cancelRestart();
+      else if (effect.kind === 'schedule-restart' && !this.halted) {
+        this.cancelRestart();
+        this.cancelRestart = this.clock.after(effect.delayMs, () =>
+          this.dispatch({ type: 'backoff-elapsed' }),
+        );
+      }
+    }
+    this.emit('change');
+  }
+
+  protected enqueue(operation: () => Promise<void>): void {
+    this.operations = this.operations.then(operation).catch((error: unknown) => this.internalError(error));
+  }
+}

@@ -1,0 +1,153 @@
+import { statSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { type Capture, startCapture } from '../capture/capture.js';
+import { type CaptureStatus, readCaptureStatus, statusFileOf } from '../capture/capture-status.js';
+import { readLogTail } from '../capture/log-tail.js';
+import { isRunning } from '../process/proc-stat.js';
+import { markerPrefix } from './start-line.js';
+
+/**
+ * One instance's output capture as the supervisor sees it: its log writer (kept across runs, so a restart
+ * neither pays for nor competes with a new one), the writer's own report of how capture goes, and the
+ * supervisor's marker lines in the pipe. The writer, not the supervisor, is in the data path.
+ */
+export class OutputCapture {
+  private capture: Capture | undefined;
+  private report: CaptureStatus | undefined;
+  /** The report file's mtime and size when last read: most checks cost one stat. */
+  private signature = '';
+
+  constructor(
+    private readonly logFile: string,
+    private readonly logs: { readonly maxBytes: number; readonly files: number },
+    private readonly log: Logger,
+    private readonly name: string,
+  ) {}
+
+  /** The running writer, started when there is none (first launch, or the last one ended). */
+  async writer(): Promise<Capture> {
+    if (this.capture?.isRunning()) return this.capture;
+    this.capture = await startCapture({ logFile: this.logFile, ...this.logs });
+    return this.capture;
+  }
+
+  /** The writer's report while capture fails, or once it has lost output: undefined while all is well. */
+  get trouble(): CaptureStatus | undefined {
+    const report = this.report;
+    return report && (report.state === 'failing' || report.droppedBytes > 0) ? report : undefined;
+  }
+
+  /**
+   * Reads the writer's report and says in the supervisor log when capture begins to fail and when it
+   * resumes; true when that changed. The only way the supervisor learns of a full disk or a log folder
+   * gone read-only.
+   */
+  async check(): Promise<boolean> {
+    const changed = statSignature(statusFileOf(this.logFile));
+    let report = this.report;
+    if (changed !== this.signature) {
+      const read = await readCaptureStatus(this.logFile);
+      // A report caught half-rewritten (the writer rewrites in place exactly while failing) changes
+      // nothing, and is read again next time.
+      if (read !== undefined || changed === '') {
+        this.signature = changed;
+        report = read;
+      }
+    }
+    // A writer killed mid-failure leaves a stale report behind: the next writer starts afresh.
+    if (report?.state === 'failing' && !isRunning(report.pid)) report = undefined;
+    const was = this.report;
+    this.report = report;
+    const failing = report?.state === 'failing';
+    if (report !== undefined && failing && (was?.state !== 'failing' || was.error !== report.error)) {
+      this.log.warn(
+        { event: 'capture-failing', error: report.error, droppedBytes: report.droppedBytes },
+        `output capture failing: ${report.error}; the instance runs on, its output is drained and counted as lost until the log can be written`,
+      );
+      return true;
+    }
+    if (!failing && was?.state === 'failing') {
+      this.log.info(
+        { event: 'capture-resumed', droppedBytes: report?.droppedBytes ?? was.droppedBytes },
+        'output capture resumed',
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Checks the writer's report every 10 s (the health checks' period) until stopped; a status request
+   * looks afresh. `onChange`: capture began to fail, or resumed.
+   */
+  checkEvery(onChange: () => void, onError: (error: unknown) => void): () => void {
+    const timer = setInterval(() => {
+      this.check()
+        .then((changed) => changed && onChange())
+        .catch(onError);
+    }, 10_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Writes a line of the supervisor's own into the pipe, after everything the instance wrote before it. */
+  mark(note: string): string {
+    const line = `${markerPrefix} ${new Date().toISOString()} ${this.name}: ${note}`;
+    this.capture?.mark(line);
+    return line;
+  }
+
+  /**
+   * Writes a marker and waits (bounded) until it is in the log: everything the instance wrote before is
+   * then there too, and an exit can be judged from the output.
+   */
+  async flushed(note: string): Promise<void> {
+    const capture = this.capture;
+    if (capture === undefined) return;
+    const marker = this.mark(note);
+    const deadline = Date.now() + 2000;
+    for (let pause = 1; capture.isRunning() && Date.now() < deadline; pause = Math.min(pause * 2, 50)) {
+      if ((await readLogTail(this.logFile, 16 * 1024)).includes(marker)) return;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Lets the writer end once the instance's processes are gone, and waits (bounded) for it to have written all. */
+  async close(): Promise<void> {
+    const capture = this.capture;
+    this.capture = undefined;
+    capture?.release();
+    if (capture) await Promise.race([capture.finished, new Promise((r) => setTimeout(r, 2000))]);
+  }
+}
+
+/** A file's modification time and size, or '' when it cannot be seen. */
+function statSignature(file: string): string {
+  try {
+    const { mtimeMs, size } = statSync(file);
+    return `${mtimeMs}:${size}`;
+  } catch {
+    return '';
+  }
+}
+
+const launchMarker = ': launching ';
+
+export const launchNote = (script: string): string => `launching ${script}`;
+
+/** A line the supervisor wrote into the pipe right before a launch. */
+export const isLaunchMarker = (line: string): boolean =>
+  line.startsWith(markerPrefix) && line.includes(launchMarker);
+
+/**
+ * The output of the last run only: the lines after its launch marker (earlier runs' shutdown lines must not
+ * make this run's crash look clean), without the supervisor's own lines. A tail with no launch marker is
+ * all this run's: its marker came before its output.
+ */
+export function thisRunsLines(tail: readonly string[]): string[] {
+  let start = 0;
+  tail.forEach((line, k) => {
+    if (isLaunchMarker(line)) start = k + 1;
+  });
+  return tail.slice(start).filter((line) => !line.startsWith(markerPrefix));
+}

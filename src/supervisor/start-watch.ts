@@ -1,0 +1,148 @@
+import { followLog } from '../capture/log-tail.js';
+import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
+import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
+import type { Product } from '../products/product.js';
+import type { Answer, Wait } from '../state/instance-record.js';
+import type { Clock } from './clock.js';
+import type { ReadinessPlan } from './readiness-plan.js';
+import type { Run } from './run.js';
+import { judgeStartLine } from './start-line.js';
+import { describeAnswer } from './wait.js';
+
+export type StartOutcome =
+  | { readonly ready: true; readonly unbound: readonly number[] }
+  | { readonly ready: false; readonly reason: string };
+
+export interface StartWatchOptions {
+  readonly run: Run;
+  readonly logFile: string;
+  readonly product: Product;
+  readonly readiness: ReadinessPlan;
+  readonly ports: readonly number[];
+  readonly clock: Clock;
+  readonly probeIntervalMs: number;
+  /** Left of startTimeoutSeconds for this start. */
+  readonly timeoutMs: number;
+  readonly timeoutSeconds: number;
+  /** Output from before the follow began (an adopted or relaunched run's): judged first. */
+  readonly earlier?: readonly string[];
+  /** Probe at once, without waiting for a ready line that may have gone by unseen. */
+  readonly probeNow?: boolean;
+  /** What the start waits for now: the ready line, then the readiness check's last answer. */
+  readonly onWait: (wait: Wait) => void;
+}
+
+/**
+ * Watches one start until it is ready or has failed: follows the captured output (ready line, bind
+ * failure, start failure), then probes the readiness check; after it answers, every planned port must be
+ * held by the instance's own processes. Each change of what it waits for is reported through `onWait`.
+ */
+export function watchStart(options: StartWatchOptions): { outcome: Promise<StartOutcome>; stop(): void } {
+  const { run, readiness, clock } = options;
+  const target = readiness.url ?? (readiness.ports ? `ports ${readiness.ports.join(', ')}` : undefined);
+  let settle: (outcome: StartOutcome) => void = () => {};
+  const outcome = new Promise<StartOutcome>((resolve) => {
+    settle = resolve;
+  });
+  let done = false;
+  let cancelProbe = () => {};
+  let cancelDeadline = () => {};
+  let stopTail = () => {};
+  let lineAt: number | undefined;
+  let lastAnswer: Answer | undefined;
+  const finish = (result: StartOutcome) => {
+    if (done) return;
+    done = true;
+    stopTail();
+    cancelProbe();
+    cancelDeadline();
+    settle(result);
+  };
+  const fail = (reason: string) => finish({ ready: false, reason });
+  const guard = (work: Promise<void>) =>
+    work.catch((error: unknown) => fail(`supervisor error: ${String(error)}`));
+
+  const verifyPorts = async () => {
+    const missing = await portsNotHeld(options.ports, run.pgid);
+    // Another process on a planned port is a clash: the JVM carried on without it. A port nobody listens
+    // on may be one this set-up does not open (a profile, JMX off): reported, not fatal.
+    const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+    if (taken.length > 0) return fail(`after the ready signal, ${taken.map(describeMissingPort).join('; ')}`);
+    const unbound = missing.filter((m) => !taken.includes(m)).map((m) => m.port);
+    finish({ ready: true, unbound });
+  };
+  const probe = async () => {
+    if (done) return;
+    lastAnswer = await answerOf(readiness);
+    if (done) return;
+    if (lastAnswer.status === 200) return verifyPorts();
+    if (target !== undefined)
+      options.onWait({
+        kind: 'readiness',
+        since: lineAt ?? run.startedAt,
+        ...(lineAt !== undefined && { lineAt }),
+        target,
+        answer: lastAnswer,
+      });
+    cancelProbe = clock.after(options.probeIntervalMs, () => guard(probe()));
+  };
+  let probing = false;
+  const startProbing = () => {
+    if (probing) return;
+    probing = true;
+    if (target !== undefined)
+      options.onWait({
+        kind: 'readiness',
+        since: clock.now(),
+        ...(lineAt !== undefined && { lineAt }),
+        target,
+      });
+    guard(probe());
+  };
+  const onLine = (line: string) => {
+    if (done) return;
+    const verdict = judgeStartLine(line, options.product, readiness);
+    if (verdict.kind === 'bind-failure') {
+      guard(
+        portsNotHeld(options.ports, run.pgid).then((missing) => {
+          const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+          const what = taken.length ? taken.map(describeMissingPort).join('; ') : 'a planned port was taken';
+          fail(`java.net.BindException: ${what}`);
+        }),
+      );
+    } else if (verdict.kind === 'start-failure') fail(`start failed: ${verdict.line}`);
+    else if (verdict.kind === 'ready-line' && lineAt === undefined) {
+      lineAt = clock.now();
+      if (target === undefined) guard(verifyPorts());
+      else startProbing();
+    }
+  };
+  cancelDeadline = clock.after(options.timeoutMs, () => {
+    const last = target && lastAnswer ? `; ${target} ${describeAnswer(lastAnswer)}` : '';
+    const line = readiness.line && lineAt === undefined ? '; the ready line never came' : '';
+    fail(`not ready within startTimeoutSeconds (${options.timeoutSeconds}s)${line}${last}`);
+  });
+  if (readiness.line !== undefined)
+    options.onWait({ kind: 'ready-line', since: run.startedAt, pattern: readiness.line.source });
+  for (const line of options.earlier ?? []) onLine(line);
+  if (done) return { outcome, stop: () => {} };
+  const tail = followLog(options.logFile, {
+    fromOffset: run.logStart?.offset ?? 0,
+    ...(run.logStart && { inode: run.logStart.inode }),
+    onLine,
+  });
+  stopTail = () => tail.stop();
+  if (readiness.line === undefined || (options.probeNow && target !== undefined)) startProbing();
+  return { outcome, stop: () => finish({ ready: false, reason: 'stopped' }) };
+}
+
+/** One readiness probe's answer: the URL's, or 200 when every port accepts connections. */
+async function answerOf(readiness: ReadinessPlan): Promise<Answer> {
+  if (readiness.url !== undefined) return httpStatus(readiness.url, 2000);
+  if (readiness.ports !== undefined) {
+    const accepting = await Promise.all(readiness.ports.map((p) => acceptsConnections(p, 1000)));
+    const refused = readiness.ports.filter((_, k) => !accepting[k]);
+    return refused.length === 0 ? { status: 200 } : { error: `port ${refused[0]} refuses connections` };
+  }
+  return { status: 200 };
+}
