@@ -11,7 +11,7 @@ import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
  * the rest at once, so start-ups overlap), stops them dependents first, and keeps state.json current.
  */
 export type RunnerDefaults = Partial<
-  Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs'>
+  Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs' | 'clock' | 'random'>
 >;
 
 export interface ReloadSummary {

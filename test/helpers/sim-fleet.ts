@@ -11,7 +11,7 @@ import { planFleet } from '../../src/process/plan-fleet.js';
 import { groupMembers } from '../../src/process/proc-stat.js';
 import { portSet, productOf } from '../../src/products/catalog.js';
 import type { ProductId } from '../../src/products/product.js';
-import { Fleet } from '../../src/supervisor/fleet.js';
+import { Fleet, type RunnerDefaults } from '../../src/supervisor/fleet.js';
 import type { InstanceRunner, InstanceSnapshot } from '../../src/supervisor/instance-runner.js';
 import { tempDir, writeManifest } from './fake-home.js';
 import { freeOffset } from './free-offset.js';
@@ -49,6 +49,7 @@ export interface SimFleet {
 export async function simFleet(
   instances: readonly SimInstance[],
   defaults: Record<string, unknown> = {},
+  engine: RunnerDefaults = {},
 ): Promise<SimFleet> {
   const root = await tempDir('wso2-supervisor-engine-');
   const jdk = makeJdk(path.join(root, 'jdk'));
@@ -83,6 +84,7 @@ export async function simFleet(
     probeIntervalMs: 50,
     healthIntervalMs: 200,
     healthTimeoutMs: 500,
+    ...engine,
   });
   const runner = (name: string) => {
     const found = fleet.runners.get(name);
@@ -142,7 +144,12 @@ export async function leftovers(pgid: number | undefined): Promise<number[]> {
  */
 export function useSimFleet(): {
   readonly servers: Server[];
-  fleetOf(instances: readonly SimInstance[], defaults?: Record<string, unknown>): Promise<SimFleet>;
+  /** `engine`: the runners' own settings, e.g. a fake clock. */
+  fleetOf(
+    instances: readonly SimInstance[],
+    defaults?: Record<string, unknown>,
+    engine?: RunnerDefaults,
+  ): Promise<SimFleet>;
 } {
   let sim: SimFleet | undefined;
   const servers: Server[] = [];
@@ -153,8 +160,8 @@ export function useSimFleet(): {
   });
   return {
     servers,
-    fleetOf: async (instances, defaults = {}) => {
-      sim = await simFleet(instances, defaults);
+    fleetOf: async (instances, defaults = {}, engine = {}) => {
+      sim = await simFleet(instances, defaults, engine);
       return sim;
     },
   };
