@@ -79,3 +79,63 @@ export class PortConflictError extends SupervisorError {
     return { error: 'ports', message: this.message, clashes: this.clashes };
   }
 }
+
+/** A control command found no supervisor answering for the state folder. */
+export class NoSupervisorError extends SupervisorError {
+  readonly exitCode = exitCodes.noSupervisor;
+  override readonly name = 'NoSupervisorError';
+  constructor(readonly stateDir: string) {
+    super(`no supervisor is running for ${stateDir}. Start one with: wso2-supervisor up -d`);
+  }
+  toJSON() {
+    return { error: 'no-supervisor', message: this.message, stateDir: this.stateDir };
+  }
+}
+
+/** The supervisor refused a request (an unknown instance, a bad manifest on reload): its facts kept as fields. */
+export class ControlRequestError extends SupervisorError {
+  override readonly name = 'ControlRequestError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly facts: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+  toJSON() {
+    return { error: 'request', ...this.facts, message: this.message };
+  }
+}
+
+/** One supervisor per state folder: another one already runs there. */
+export class AlreadyRunningError extends SupervisorError {
+  readonly exitCode = exitCodes.operationFailed;
+  override readonly name = 'AlreadyRunningError';
+  constructor(
+    readonly pid: number,
+    readonly stateDir: string,
+  ) {
+    super(
+      `a supervisor is already running for ${stateDir} (pid ${pid}). Use it, or stop it with: wso2-supervisor down`,
+    );
+  }
+  toJSON() {
+    return { error: 'already-running', message: this.message, pid: this.pid, stateDir: this.stateDir };
+  }
+}
+
+/** `up -d` started a daemon that did not come up: why, and where its own output went. */
+export class DaemonStartError extends SupervisorError {
+  readonly exitCode = exitCodes.operationFailed;
+  override readonly name = 'DaemonStartError';
+  constructor(
+    readonly why: string,
+    readonly outputFile: string,
+    readonly lastLines: string,
+  ) {
+    super(`the supervisor did not come up (${why}); ${outputFile} ends:\n${lastLines}`);
+  }
+  toJSON() {
+    return { error: 'daemon-start', message: this.message, why: this.why, outputFile: this.outputFile };
+  }
+}

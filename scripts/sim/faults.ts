@@ -31,7 +31,7 @@ export function crash(exitCode: number, afterMs: number, lifecycleStamp?: string
       '#',
       '# A fatal error has been detected by the Java Runtime Environment:',
       '#',
-      `#  Simulated crash (WSO2_SIM_CRASH_AFTER_MS=${afterMs}), pid=${process.pid}, exit code ${exitCode}`,
+      `#  Simulated crash (after ${afterMs} ms), pid=${process.pid}, exit code ${exitCode}`,
       '#',
       '',
     ].join('\n'),

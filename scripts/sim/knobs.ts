@@ -9,6 +9,7 @@
 export const knobNames = {
   startupDelayMs: 'WSO2_SIM_STARTUP_DELAY_MS',
   crashAfterMs: 'WSO2_SIM_CRASH_AFTER_MS',
+  crashAfterReadyMs: 'WSO2_SIM_CRASH_AFTER_READY_MS',
   crashExitCode: 'WSO2_SIM_CRASH_EXIT_CODE',
   restartAfterMs: 'WSO2_SIM_RESTART_AFTER_MS',
   ignoreSigterm: 'WSO2_SIM_IGNORE_SIGTERM',
@@ -32,6 +33,8 @@ export interface Knobs {
   readonly startupDelayMs: number;
   /** Counted from the JVM's start, so it can hit before or after the ready line. */
   readonly crashAfterMs: number | undefined;
+  /** Counted from the ready line: a crash of a server that was surely ready, however loaded the machine. */
+  readonly crashAfterReadyMs: number | undefined;
   readonly crashExitCode: number;
   /** Counted from the ready line; once per run of the start script. */
   readonly restartAfterMs: number | undefined;
@@ -75,6 +78,7 @@ export function readKnobs(env: Env): Knobs {
   const knobs: Knobs = {
     startupDelayMs: ms(knobNames.startupDelayMs) ?? 0,
     crashAfterMs: ms(knobNames.crashAfterMs),
+    crashAfterReadyMs: ms(knobNames.crashAfterReadyMs),
     crashExitCode: read(knobNames.crashExitCode, parseExitCode, 'an exit code from 0 to 255') ?? 1,
     restartAfterMs: ms(knobNames.restartAfterMs),
     ignoreSigterm: flag(knobNames.ignoreSigterm),

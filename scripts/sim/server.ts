@@ -94,6 +94,10 @@ export class SimulatedServer {
         this.exit(121);
       });
     }
+    if (knobs.crashAfterReadyMs !== undefined) {
+      const { crashAfterReadyMs, crashExitCode, lifecycleStamp } = knobs;
+      this.later(crashAfterReadyMs, () => crash(crashExitCode, crashAfterReadyMs, lifecycleStamp));
+    }
     if (knobs.consoleShutdownAfterMs !== undefined) {
       this.later(knobs.consoleShutdownAfterMs, () => void this.shutdown(undefined));
     }

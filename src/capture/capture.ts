@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readProcStat } from '../process/proc-stat.js';
@@ -15,86 +14,202 @@ export interface CaptureOptions {
   readonly files: number;
 }
 
-/** One instance run's output capture: a log writer process and the write end of its input. */
+/**
+ * One instance's output capture, kept across its runs. The output goes through a named pipe
+ * (`<logFile>.pipe`) that a log writer process reads; the supervisor holds the pipe open for reading too
+ * and never reads it (as s6-fdholderd holds fds), so a writer that dies loses no pipe: the instance's next
+ * writes wait in the pipe, and a new writer, started at once, reads on from there.
+ */
 export interface Capture {
   /**
-   * The write end: pass it to the instance's spawn as both `stdout` and `stderr`. It is a stream with a
-   * file descriptor, which child_process (and execa 9, for a single native stream) hands to the child as is.
+   * A write-only descriptor of the pipe, blocking as a console is: pass it to the instance's spawn as both
+   * `stdout` and `stderr` (child_process and execa hand a descriptor number to the child as is).
    */
-  readonly output: Socket;
-  /** Closes the supervisor's own copy of the write end: call it right after the instance is spawned. */
+  readonly output: number;
+  /** Closes the supervisor's ends of the pipe: the writer then ends once the instance's last process has. */
   release(): void;
-  readonly writerPid: number;
+  /** The writer reading the pipe now. */
+  writerPid(): number;
   /**
-   * Where this run's output begins: give both fields to `followLog`, which then finds it even if the log has
-   * been rotated meanwhile (an offset alone is ambiguous after a rotation). Undefined when the log could not
-   * be opened; the writer's status says why.
+   * Where this capture's output begins: give both fields to `followLog`, which then finds it even if the log
+   * has been rotated meanwhile. Undefined when the log could not be opened; the writer's status says why.
    */
   readonly startPosition: LogPosition | undefined;
-  /**
-   * The writer has exited: every byte of output is in the log (or counted as dropped in its status). The
-   * writer is unref'd, so this settles only while something else keeps the event loop alive: wait on it
-   * with a timer beside it (a bounded wait, as at shutdown), never alone.
-   */
+  /** Settles once the last writer has exited after `release()`: every byte is in the log (or counted lost). */
   readonly finished: Promise<void>;
   /**
    * Writes a line of the supervisor's own into the pipe, after everything the instance wrote before it: once
-   * the line is in the log, so is all earlier output (a flush barrier), and readers see where runs begin and end.
+   * the line is in the log, so is all earlier output (a flush barrier), and readers see where runs begin and
+   * end. Never blocks: with no writer and a full pipe, the line is dropped.
    */
   mark(line: string): void;
-  /** False once the writer has exited. */
+  /** False once the capture is released and its writer has exited. */
   isRunning(): boolean;
+  /** Called each time a writer that died was replaced. */
+  onReplaced(listener: (replaced: WriterReplaced) => void): void;
 }
 
+export interface WriterReplaced {
+  readonly oldPid: number;
+  readonly newPid: number;
+  /** How long the pipe went unread. */
+  readonly gapMs: number;
+}
+
+/** A dead writer is replaced at once, but not more than once a second (one that cannot start would spin). */
+const replaceEveryMs = 1000;
+
 /**
- * Starts the log writer of one instance run. It has its own session and process group (`detached`), so a
- * signal to the supervisor's group (Ctrl-C) or to the instance's (stop, SIGKILL) does not reach it, and it
- * is neither killed nor waited for when the supervisor exits (`unref`): it ends by itself, at the end of
- * its input, once the instance's last process has closed its stdout and stderr and `release()` was called.
+ * Starts (or, `adoptWriterPid`, takes over from an earlier supervisor) the capture of one instance. The
+ * writer has its own session and process group (`detached`), so a signal to the supervisor's group (Ctrl-C)
+ * or to the instance's (stop, SIGKILL) does not reach it, and it is not waited for when the supervisor
+ * exits (`unref`): it ends by itself at the end of its input.
  *
  * child_process rather than execa: every execa feature (buffering, cleanup, promise on failure) would be
- * turned off here, and a plain spawn costs less on the restart path.
+ * turned off here, and a plain spawn costs less.
  */
-export async function startCapture(options: CaptureOptions): Promise<Capture> {
+export async function startCapture(options: CaptureOptions, adoptWriterPid?: number): Promise<Capture> {
   const { logFile, maxBytes, files } = options;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
     throw new RangeError(`maxBytes must be >= 1, got ${maxBytes}`);
   if (!Number.isSafeInteger(files) || files < 1) throw new RangeError(`files must be >= 1, got ${files}`);
   await mkdir(dirname(logFile), { recursive: true, mode: 0o700 });
   const startPosition = await endOf(logFile);
-  const writer = spawn(process.execPath, [logWriterScript(), logFile, String(maxBytes), String(files)], {
+  const pipe = pipeOf(logFile);
+  makeFifo(pipe);
+  // Read-write: on Linux, opening a FIFO so never blocks, and it holds the read end (and a write end, so
+  // the writer sees no end of input while the supervisor holds it). Non-blocking: a marker never stalls us.
+  const holder = openSync(pipe, constants.O_RDWR | constants.O_NONBLOCK);
+  const output = openSync(pipe, constants.O_WRONLY);
+  const args = [logWriterScript(), logFile, String(maxBytes), String(files), pipe];
+  let released = false;
+  let current: WriterHandle =
+    adoptWriterPid === undefined ? await spawnWriter(args) : watchForeign(adoptWriterPid);
+  let lastReplaced = 0;
+  let resolveFinished: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    resolveFinished = resolve;
+  });
+  const listeners: ((replaced: WriterReplaced) => void)[] = [];
+  const supervise = (writer: WriterHandle) => {
+    void writer.exited.then(async () => {
+      if (released) return resolveFinished();
+      const diedAt = Date.now();
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, lastReplaced + replaceEveryMs - diedAt)),
+      );
+      if (released) return resolveFinished();
+      lastReplaced = Date.now();
+      current = await spawnWriter(args).catch(() => writer);
+      if (current === writer) return supervise(writer); // could not spawn: tried again in a second
+      for (const listener of listeners)
+        listener({ oldPid: writer.pid, newPid: current.pid, gapMs: Date.now() - diedAt });
+      supervise(current);
+    });
+  };
+  supervise(current);
+  return {
+    output,
+    release: () => {
+      if (released) return;
+      released = true;
+      // Not before the writer has the pipe open: a pipe nobody holds loses what is buffered in it.
+      void current.opened.then(() => {
+        closeSync(output);
+        closeSync(holder);
+        current.release();
+      });
+    },
+    mark: (line) => {
+      if (released) return;
+      try {
+        writeSync(holder, `${line}\n`);
+      } catch {
+        // A full pipe with no writer reading it: the marker is dropped, the instance is not held up.
+      }
+    },
+    isRunning: () => !released || current.alive(),
+    writerPid: () => current.pid,
+    startPosition,
+    finished,
+    onReplaced: (listener) => listeners.push(listener),
+  };
+}
+
+/** The named pipe an instance's output goes through, beside its log. */
+export const pipeOf = (logFile: string): string => `${logFile}.pipe`;
+
+/** Makes the pipe (mode 0600) unless it is there; anything else under its name is replaced. */
+function makeFifo(pipe: string): void {
+  try {
+    if (lstatSync(pipe).isFIFO()) return;
+    unlinkSync(pipe);
+  } catch {
+    // Not there yet.
+  }
+  // Node has no mkfifo(3); coreutils' mkfifo is on every Linux. Once per instance, not per run.
+  execFileSync('mkfifo', ['-m', '600', pipe]);
+}
+
+interface WriterHandle {
+  readonly pid: number;
+  /** Settles once the writer has the pipe open for reading (or has exited). */
+  readonly opened: Promise<void>;
+  readonly exited: Promise<void>;
+  alive(): boolean;
+  /** Lets the event loop go (our own child): the writer ends by itself. */
+  release(): void;
+}
+
+async function spawnWriter(args: readonly string[]): Promise<WriterHandle> {
+  const writer = spawn(process.execPath, args, {
     detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
+    // Its stdout says when it has opened the pipe (log-writer.ts), then closes.
+    stdio: ['ignore', 'pipe', 'ignore'],
     // Hold no directory busy: the writer may outlive the supervisor by months.
     cwd: '/',
     env: writerEnvironment(),
   });
-  const finished = new Promise<void>((resolve) => writer.once('exit', () => resolve()));
+  let alive = true;
+  const exited = new Promise<void>((resolve) =>
+    writer.once('exit', () => {
+      alive = false;
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     writer.once('spawn', resolve);
     writer.once('error', reject);
   });
   writer.on('error', () => {});
-  const output = writer.stdin as Socket;
-  // An error on it means the writer is gone: `finished` says so, and the next run gets a new writer.
-  output.on('error', () => {});
-  output.unref();
-  writer.unref();
-  let running = true;
-  void finished.then(() => {
-    running = false;
+  const stdout = writer.stdout as NonNullable<typeof writer.stdout>;
+  const opened = Promise.race([
+    new Promise<void>((resolve) => stdout.once('data', () => resolve())),
+    exited,
+  ]).then(() => {
+    stdout.destroy();
   });
-  return {
-    output,
-    release: () => output.destroy(),
-    mark: (line) => {
-      if (!output.destroyed) output.write(`${line}\n`);
-    },
-    isRunning: () => running,
-    writerPid: writer.pid as number,
-    startPosition,
-    finished,
-  };
+  writer.unref();
+  return { pid: writer.pid as number, opened, exited, alive: () => alive, release: () => {} };
+}
+
+/** An earlier supervisor's writer: not our child, so its end is noticed by polling (twice a second). */
+function watchForeign(pid: number): WriterHandle {
+  let alive = true;
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve) => {
+    const poll = () => {
+      void isRunning(pid).then((running) => {
+        if (running) timer = setTimeout(poll, 500).unref();
+        else {
+          alive = false;
+          resolve();
+        }
+      });
+    };
+    poll();
+  });
+  return { pid, opened: Promise.resolve(), exited, alive: () => alive, release: () => clearTimeout(timer) };
 }
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */

@@ -1,8 +1,8 @@
-import { openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { RotatingLog } from './rotating-log.js';
 
 /**
- * The log writer: `node log-writer.js <logFile> <maxBytes> <files>`. One per instance run, like s6-log or
+ * The log writer: `node log-writer.js <logFile> <maxBytes> <files> [<pipe>]`. One per instance, like s6-log or
  * multilog. The instance's stdout and stderr are the write end of a pipe whose only reader is this process,
  * not the supervisor: a slow, crashed or restarted supervisor never blocks the instance nor loses its output,
  * and the supervisor follows the file instead (the same way for instances it re-adopts). It exits at the end
@@ -18,7 +18,7 @@ import { RotatingLog } from './rotating-log.js';
 const chunkBytes = 1 << 20;
 
 function main(args: readonly string[]): number {
-  const [logFile, maxBytesText, filesText] = args;
+  const [logFile, maxBytesText, filesText, pipe] = args;
   const maxBytes = Number(maxBytesText);
   const files = Number(filesText);
   if (
@@ -28,11 +28,19 @@ function main(args: readonly string[]): number {
     !Number.isSafeInteger(files) ||
     files < 1
   ) {
-    process.stderr.write('usage: log-writer.js <logFile> <maxBytes >= 1> <files >= 1>\n');
+    process.stderr.write('usage: log-writer.js <logFile> <maxBytes >= 1> <files >= 1> [<pipe>]\n');
     return 2;
   }
   const log = new RotatingLog({ logFile, maxBytes, files });
-  const input = openInput();
+  // The instance's named pipe, read-only: its input ends once no process holds it open for writing.
+  const input = pipe ? openSync(pipe, 'r') : openInput();
+  // Tells whoever started it that the pipe is open (they must not let go of it before), then lets go.
+  try {
+    writeSync(1, 'open\n');
+    closeSync(1);
+  } catch {
+    // Nobody listens: nothing to tell.
+  }
   const buffer = Buffer.allocUnsafe(chunkBytes);
   for (let length = read(input, buffer); length > 0; length = read(input, buffer)) log.append(buffer, length);
   log.close();

@@ -1,4 +1,5 @@
-import { type SupervisorStatus, supervisorStatus } from '../daemon/control-client.js';
+import { supervisorStatus } from '../daemon/control-client.js';
+import type { StatusAnswer } from '../daemon/control-protocol.js';
 import { exitCodes } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
 import type { InstanceSnapshot } from '../state/instance-record.js';
@@ -56,7 +57,7 @@ function progressLine(instance: InstanceSnapshot): string {
 }
 
 function summarise(
-  status: SupervisorStatus,
+  status: StatusAnswer,
   instances: readonly (InstanceSnapshot | undefined)[],
   timedOut: boolean,
   options: { json: boolean; timeoutMs?: number },

@@ -1,40 +1,68 @@
 import http from 'node:http';
 import path from 'node:path';
-import { exitCodes, SupervisorError } from '../errors.js';
-import type { Usage } from '../process/tree-usage.js';
-import type { InstanceSnapshot } from '../state/instance-record.js';
-import { socketName } from './control-protocol.js';
+import type { z } from 'zod';
+import { ControlRequestError, exitCodes, NoSupervisorError } from '../errors.js';
+import {
+  type ActionAnswer,
+  actionAnswerSchema,
+  type ControlAction,
+  downAnswerSchema,
+  errorAnswerSchema,
+  protocolVersion,
+  type ReloadAnswer,
+  reloadAnswerSchema,
+  type Selection,
+  type StatusAnswer,
+  socketName,
+  statusAnswerSchema,
+} from './control-protocol.js';
 
-export class NoSupervisorError extends SupervisorError {
-  readonly exitCode = exitCodes.noSupervisor;
-  override readonly name = 'NoSupervisorError';
-  constructor(readonly stateDir: string) {
-    super(`no supervisor is running for ${stateDir}. Start one with: wso2-supervisor up -d`);
-  }
-  toJSON() {
-    return { error: 'no-supervisor', message: this.message, stateDir: this.stateDir };
-  }
-}
-
-/** The supervisor refused a request (an unknown instance, a bad body): a usage error for the CLI. */
-export class ControlRequestError extends SupervisorError {
-  readonly exitCode = exitCodes.usage;
-  override readonly name = 'ControlRequestError';
-  toJSON() {
-    return { error: 'request', message: this.message };
-  }
-}
-
-/** One request on the control socket; a supervisor that is not there is a NoSupervisorError (exit 4). */
-export function controlRequest(
+/**
+ * One request on the control socket, its answer checked against its schema (control-protocol.ts). A
+ * supervisor that is not there is a NoSupervisorError (exit 4); a refusal, a ControlRequestError with the
+ * supervisor's facts; an answer that does not fit, a ControlRequestError saying the versions differ.
+ */
+async function request<T>(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
+  schema: z.ZodType<T>,
   body?: unknown,
-): Promise<unknown> {
+): Promise<T> {
+  const { status, document } = await exchange(stateDir, method, `/${protocolVersion}/${route}`, body);
+  if (status >= 400) {
+    const refusal = errorAnswerSchema.safeParse(document);
+    const {
+      ok: _ok,
+      error,
+      message,
+      ...facts
+    } = refusal.success
+      ? refusal.data
+      : { ok: false, error: 'internal', message: `the supervisor answered HTTP ${status}` };
+    const exitCode = status >= 500 ? exitCodes.operationFailed : exitCodes.usage;
+    throw new ControlRequestError(message, exitCode, { kind: error, ...facts });
+  }
+  const answer = schema.safeParse(document);
+  if (!answer.success) {
+    throw new ControlRequestError(
+      `the supervisor's answer to ${route} does not fit this CLI's protocol (is it another version of wso2-supervisor?): ${answer.error.issues[0]?.message}`,
+      exitCodes.operationFailed,
+      { route },
+    );
+  }
+  return answer.data;
+}
+
+function exchange(
+  stateDir: string,
+  method: 'GET' | 'POST',
+  route: string,
+  body: unknown,
+): Promise<{ status: number; document: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const request = http.request(
+    const outgoing = http.request(
       {
         socketPath: path.join(stateDir, socketName),
         method,
@@ -45,44 +73,47 @@ export function controlRequest(
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
-          let parsed: { ok?: boolean; message?: string };
+          let document: unknown;
           try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            document = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch {
-            return reject(new Error(`the supervisor answered ${response.statusCode} with no JSON`));
+            document = undefined;
           }
-          if ((response.statusCode ?? 500) >= 400) {
-            const message = parsed.message ?? `HTTP ${response.statusCode}`;
-            return reject(
-              response.statusCode === 500 ? new Error(message) : new ControlRequestError(message),
-            );
-          }
-          resolve(parsed);
+          resolve({ status: response.statusCode ?? 500, document });
         });
       },
     );
-    request.on('error', (error: NodeJS.ErrnoException) => {
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
       const absent = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
       reject(absent ? new NoSupervisorError(stateDir) : error);
     });
-    request.end(payload);
+    outgoing.end(payload);
   });
 }
 
-/** What `GET /v1/status` answers (see control-protocol.ts). */
-export interface SupervisorStatus {
-  readonly supervisorPid: number;
-  readonly stateDir: string;
-  readonly instances: Record<string, InstanceSnapshot>;
-  readonly usage: Record<string, Usage>;
-}
-
 /** The running supervisor's status, or nothing when no supervisor answers for this state folder. */
-export async function supervisorStatus(stateDir: string): Promise<SupervisorStatus | undefined> {
+export async function supervisorStatus(stateDir: string): Promise<StatusAnswer | undefined> {
   try {
-    return (await controlRequest(stateDir, 'GET', '/v1/status')) as SupervisorStatus;
+    return await request(stateDir, 'GET', 'status', statusAnswerSchema);
   } catch (error) {
     if (error instanceof NoSupervisorError) return undefined;
     throw error;
   }
+}
+
+/** Starts, stops or restarts instances; resolves once they have settled. */
+export function controlInstances(
+  stateDir: string,
+  action: ControlAction,
+  selection: Selection,
+): Promise<ActionAnswer> {
+  return request(stateDir, 'POST', action, actionAnswerSchema, selection);
+}
+
+export function reloadManifest(stateDir: string): Promise<ReloadAnswer> {
+  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, {});
+}
+
+export async function requestDown(stateDir: string): Promise<void> {
+  await request(stateDir, 'POST', 'down', downAnswerSchema, {});
 }

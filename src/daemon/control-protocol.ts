@@ -1,19 +1,69 @@
+import { z } from 'zod';
+import { instanceRecordSchema } from '../state/instance-record.js';
+
 /**
  * The control channel between the CLI and a running supervisor: HTTP/1.1 with JSON bodies over a Unix
  * domain socket, `<stateDir>/supervisor.sock` (mode 0600 in a 0700 folder: only the owner can connect;
- * there is no TCP listener). Requests:
+ * there is no TCP listener). The version is in every path; each body and answer has its schema here, used
+ * by the server, the client, the CLI and the tests alike. Requests:
  *
- *   GET  /v1/status                                   -> { supervisorPid, stateDir, instances }
- *   POST /v1/start | /v1/stop | /v1/restart  { "names": [...] } or { "all": true }
- *                                                     -> { ok, instances }   (after they have settled)
- *   POST /v1/reload                                   -> { ok, added, removed, changed, unchanged }
+ *   GET  /v1/status                                   -> statusAnswer
+ *   POST /v1/start | /v1/stop | /v1/restart  selection -> actionAnswer   (after they have settled)
+ *   POST /v1/reload                                   -> reloadAnswer
  *   POST /v1/down                                     -> { ok }  then every instance stops and the supervisor exits
  *
- * Errors answer { ok: false, error, message } with 400 (bad request), 404, 413 (over 64 KiB) or 500. No
- * request can run a command of its own: they name instances of the manifest, nothing else.
+ * Errors answer errorAnswer with 400 (bad request), 404, 413 (over 64 KiB) or 500. No request can run a
+ * command of its own: they name instances of the manifest, nothing else.
  */
+export const protocolVersion = 'v1';
 export const socketName = 'supervisor.sock';
 export const maxRequestBytes = 64 * 1024;
 
 export type ControlAction = 'start' | 'stop' | 'restart';
 export const controlActions: readonly ControlAction[] = ['start', 'stop', 'restart'];
+
+/** Which instances a start, stop or restart is for. */
+export const selectionSchema = z.union([
+  z.strictObject({ names: z.array(z.string()).min(1) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+export type Selection = z.infer<typeof selectionSchema>;
+
+export const usageSchema = z.object({ cpuPercent: z.number(), memoryBytes: z.number() });
+
+export const statusAnswerSchema = z.object({
+  ok: z.literal(true),
+  supervisorPid: z.number().int(),
+  stateDir: z.string(),
+  instances: z.record(z.string(), instanceRecordSchema),
+  /** CPU and memory of each running instance's process tree, sampled by the daemon. */
+  usage: z.record(z.string(), usageSchema),
+});
+export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
+
+export const actionAnswerSchema = z.object({
+  ok: z.literal(true),
+  /** Where each instance asked for ended up once it settled. */
+  instances: z.array(instanceRecordSchema),
+  /** Dependencies a start started first (stopped, exited or failed ones), as `docker compose up X` does. */
+  dependencies: z.array(instanceRecordSchema),
+});
+export type ActionAnswer = z.infer<typeof actionAnswerSchema>;
+
+export const reloadAnswerSchema = z.object({
+  ok: z.literal(true),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+  unchanged: z.array(z.string()),
+});
+export type ReloadAnswer = z.infer<typeof reloadAnswerSchema>;
+
+export const downAnswerSchema = z.object({ ok: z.literal(true) });
+
+/** A refusal: what was wrong as a sentence, and its facts as fields. */
+export const errorAnswerSchema = z.looseObject({
+  ok: z.literal(false),
+  error: z.string(),
+  message: z.string(),
+});

@@ -3,21 +3,24 @@ import http from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { SupervisorError } from '../errors.js';
 import { treeUsage } from '../process/tree-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
-import { type ControlAction, controlActions, maxRequestBytes, socketName } from './control-protocol.js';
+import {
+  type ControlAction,
+  controlActions,
+  maxRequestBytes,
+  selectionSchema,
+  socketName,
+} from './control-protocol.js';
 
-const selection = z.union([
-  z.strictObject({ names: z.array(z.string()).min(1) }),
-  z.strictObject({ all: z.literal(true) }),
-]);
-
+/** A refusal: its HTTP status, a sentence, and its facts as fields of the answer. */
 class RequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly kind = 'request',
+    readonly facts: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -46,9 +49,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
         const status = error instanceof RequestError ? error.status : 500;
         if (status === 500)
           options.log.error({ event: 'control-error', error: String(error) }, 'control request failed');
+        const refusal = error instanceof RequestError ? error : undefined;
         reply(response, status, {
+          ...refusal?.facts,
           ok: false,
-          error: status === 500 ? 'internal' : 'request',
+          error: refusal?.kind ?? 'internal',
           message: String((error as Error).message),
         });
       });
@@ -104,7 +109,10 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
       try {
         return { ok: true, ...((await options.reload()) as object) };
       } catch (error) {
-        if (error instanceof SupervisorError) throw new RequestError(400, error.message);
+        if (error instanceof SupervisorError) {
+          const { error: kind, message: _message, ...facts } = error.toJSON();
+          throw new RequestError(400, error.message, String(kind), facts);
+        }
         throw error;
       }
     });
@@ -145,7 +153,7 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
 }
 
 function namesOf(body: unknown, known: readonly string[]): string[] {
-  const parsed = selection.safeParse(body);
+  const parsed = selectionSchema.safeParse(body);
   if (!parsed.success) throw new RequestError(400, 'the body must be {"names": [...]} or {"all": true}');
   if ('all' in parsed.data) return [...known];
   const unknown = parsed.data.names.filter((name) => !known.includes(name));
@@ -153,6 +161,8 @@ function namesOf(body: unknown, known: readonly string[]): string[] {
     throw new RequestError(
       400,
       `no instance named ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.join(', ')}`,
+      'unknown-instance',
+      { names: unknown, known },
     );
   }
   return [...new Set(parsed.data.names)];

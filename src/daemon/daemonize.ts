@@ -3,9 +3,10 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AlreadyRunningError, DaemonStartError } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
-import { AlreadyRunningError } from '../state/supervisor-lock.js';
-import { type SupervisorStatus, supervisorStatus } from './control-client.js';
+import { supervisorStatus } from './control-client.js';
+import type { StatusAnswer } from './control-protocol.js';
 
 const cli = fileURLToPath(new URL('../../../bin/wso2-supervisor.js', import.meta.url));
 
@@ -38,12 +39,12 @@ export async function daemonize(manifest: Manifest): Promise<number> {
   child.once('exit', (code) => {
     exited = code;
   });
-  let answer: SupervisorStatus | undefined;
+  let answer: StatusAnswer | undefined;
   for (const deadline = Date.now() + 30_000; answer === undefined; ) {
     if (exited !== undefined || Date.now() > deadline) {
       const last = (await readFile(console, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
       const why = exited === undefined ? 'no answer in 30 s' : `it exited with ${exited}`;
-      throw new Error(`the supervisor did not come up (${why}); ${console} ends:\n${last}`);
+      throw new DaemonStartError(why, console, last);
     }
     await delay(50);
     answer = await supervisorStatus(stateDir);

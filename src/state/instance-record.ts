@@ -91,7 +91,14 @@ export const machineSchema = z.object({
   attempt: z.number().int(),
   readySince: z.number().optional(),
   /** The failure that made the runner stop the instance; the run ends as that, not as `asked`. */
-  failing: z.object({ kind: z.enum(['crash', 'start-failed']), reason: z.string() }).optional(),
+  failing: z
+    .object({
+      kind: z.enum(['crash', 'start-failed']),
+      reason: z.string(),
+      /** It gave up: once stopped it is failed, whatever its policy. */
+      final: z.boolean().optional(),
+    })
+    .optional(),
   lastExit: exitRecordSchema.optional(),
   /** The last few ends, newest last. */
   history: z.array(exitRecordSchema).optional(),
@@ -133,5 +140,7 @@ export const instanceRecordSchema = z.object({
   health: healthSchema.optional(),
   /** The log writer's report while capture fails, or once it has lost output: absent while all is well. */
   capture: captureSchema.optional(),
+  /** Log writers that died and were replaced while this supervisor ran: how many, the last one's gap. */
+  writerReplaced: z.object({ count: z.number().int(), at: z.number(), gapMs: z.number() }).optional(),
 });
 export type InstanceSnapshot = z.infer<typeof instanceRecordSchema>;

@@ -1,23 +1,7 @@
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SupervisorError } from '../errors.js';
+import { AlreadyRunningError } from '../errors.js';
 import { isRunning } from '../process/proc-stat.js';
-
-export class AlreadyRunningError extends SupervisorError {
-  readonly exitCode = 1;
-  override readonly name = 'AlreadyRunningError';
-  constructor(
-    readonly pid: number,
-    readonly stateDir: string,
-  ) {
-    super(
-      `a supervisor is already running for ${stateDir} (pid ${pid}). Use it, or stop it with: wso2-supervisor down`,
-    );
-  }
-  toJSON() {
-    return { error: 'already-running', message: this.message, pid: this.pid, stateDir: this.stateDir };
-  }
-}
 
 /**
  * One supervisor per state folder: `supervisor.pid` holding the owner's pid. It is written whole to a

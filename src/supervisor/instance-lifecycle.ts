@@ -98,12 +98,18 @@ export abstract class InstanceLifecycle extends EventEmitter {
       product: this.config.product,
       offset: this.offset,
       machine: { ...this.machine, detail: describeMachine(this.machine, now, this.health) },
-      ...(run && { pid: run.pid, pgid: run.pgid, writerPid: run.writerPid, startedAt: run.startedAt }),
+      ...(run && {
+        pid: run.pid,
+        pgid: run.pgid,
+        writerPid: this.output.writerPid() ?? run.writerPid,
+        startedAt: run.startedAt,
+      }),
       ...(run?.runId !== undefined && { runId: run.runId }),
       ...(run?.startTime !== undefined && { startTime: run.startTime }),
       ...(run?.jvm && { jvmPid: run.jvm.pid, jvmStartTime: run.jvm.startTime }),
       ...(this.health && { health: this.health }),
       ...(capture && { capture }),
+      ...(this.output.writerReplacements && { writerReplaced: this.output.writerReplacements }),
     };
   }
 

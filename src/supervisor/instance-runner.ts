@@ -74,6 +74,7 @@ export class InstanceRunner extends InstanceLifecycle {
     if (this.readiness.url?.startsWith('https:')) sharedSecureContext();
     this.logFile = path.join(options.stateDir, 'logs', `${this.name}.log`);
     this.output = new OutputCapture(this.logFile, config.logs, this.log, this.name);
+    this.output.changed = () => this.emit('change');
     const { home } = config;
     this.context = {
       home,
@@ -120,6 +121,8 @@ export class InstanceRunner extends InstanceLifecycle {
       { event: 'adopted', pid: run.pid, jvmPid: run.jvm?.pid, offset: this.options.offset, state },
       'adopted',
     );
+    // The earlier supervisor's pipe is held again, so a writer that dies from now on is replaced.
+    this.output.adopt(run.writerPid).catch((error: unknown) => this.internalError(error, run));
     this.observe(run);
     if (starting) this.resumeStart(run).catch((error: unknown) => this.internalError(error, run));
     else this.watches.health(run);
@@ -160,7 +163,7 @@ export class InstanceRunner extends InstanceLifecycle {
       stateDir: this.options.stateDir,
       instance: this.name,
       output: capture.output,
-      writerPid: capture.writerPid,
+      writerPid: capture.writerPid(),
       logStart,
       clock: this.clock,
       onRunId: (runId) => {

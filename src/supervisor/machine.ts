@@ -142,7 +142,7 @@ export function transition(
             state: 'stopping',
             since: now,
             restarts,
-            failing: { kind: 'crash', reason },
+            failing: { kind: 'crash', reason, final: true },
             reason,
             wait: { kind: 'stopping', since: now },
           },
@@ -169,11 +169,14 @@ export function transition(
       }
       const asked = current.state === 'stopping' && !current.failing;
       const exit: ExitRecord = current.failing
-        ? { ...event.exit, ...current.failing, at: now }
+        ? { ...event.exit, kind: current.failing.kind, reason: current.failing.reason, at: now }
         : { ...event.exit, kind: asked ? 'asked' : event.exit.kind, at: now };
       const { readySince, ...base } = rest;
       const recorded = { ...base, lastExit: exit, history: remember(current.history, exit) };
       if (exit.kind === 'asked') return { next: { ...recorded, state: 'stopped', since: now }, effects: [] };
+      // Stopped because it had already given up (a relaunch past maxRestarts): failed, not judged again.
+      if (current.failing?.final)
+        return { next: { ...recorded, state: 'failed', since: now, reason: exit.reason }, effects: [] };
       return afterUnaskedEnd(recorded, exit, readySince, settings, now, random, event.busy);
     }
 

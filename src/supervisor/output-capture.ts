@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { type Capture, startCapture } from '../capture/capture.js';
+import { type Capture, pipeOf, startCapture } from '../capture/capture.js';
 import { type CaptureStatus, readCaptureStatus, statusFileOf } from '../capture/capture-status.js';
 import { readLogTail } from '../capture/log-tail.js';
 import { isRunning } from '../process/proc-stat.js';
@@ -14,6 +14,8 @@ import { markerPrefix } from './start-line.js';
 export class OutputCapture {
   private capture: Capture | undefined;
   private report: CaptureStatus | undefined;
+  /** Log writers that died and were replaced, for status. */
+  private replaced: { count: number; at: number; gapMs: number } | undefined;
   /** The report file's mtime and size when last read: most checks cost one stat. */
   private signature = '';
 
@@ -27,9 +29,49 @@ export class OutputCapture {
   /** The running writer, started when there is none (first launch, or the last one ended). */
   async writer(): Promise<Capture> {
     if (this.capture?.isRunning()) return this.capture;
-    this.capture = await startCapture({ logFile: this.logFile, ...this.logs });
-    return this.capture;
+    return this.begin(await startCapture({ logFile: this.logFile, ...this.logs }));
   }
+
+  /**
+   * Takes over the capture of a run an earlier supervisor launched: its pipe is held again and its writer
+   * watched (and replaced should it die). A run from before capture went through a named pipe has none:
+   * its writer ends with it, and the next launch starts a new one.
+   */
+  async adopt(writerPid: number): Promise<void> {
+    if (this.capture?.isRunning() || !isFifo(pipeOf(this.logFile))) return;
+    this.begin(await startCapture({ logFile: this.logFile, ...this.logs }, writerPid));
+  }
+
+  /** Whether the supervisor holds the instance's pipe (markers reach the log through it). */
+  get holdsPipe(): boolean {
+    return this.capture?.isRunning() === true;
+  }
+
+  /** The writer reading the instance's pipe now. */
+  writerPid(): number | undefined {
+    return this.capture?.writerPid();
+  }
+
+  /** Log writers replaced since this supervisor started, for status: how many, and the last gap. */
+  get writerReplacements(): { count: number; at: number; gapMs: number } | undefined {
+    return this.replaced;
+  }
+
+  private begin(capture: Capture): Capture {
+    this.capture = capture;
+    capture.onReplaced(({ oldPid, newPid, gapMs }) => {
+      this.replaced = { count: (this.replaced?.count ?? 0) + 1, at: Date.now(), gapMs };
+      this.log.warn(
+        { event: 'capture-writer-replaced', oldPid, newPid, gapMs },
+        `the log writer (pid ${oldPid}) died; pid ${newPid} reads the pipe on after ${gapMs} ms`,
+      );
+      this.changed();
+    });
+    return capture;
+  }
+
+  /** Set by the runner: told when something status shows has changed. */
+  changed: () => void = () => {};
 
   /** The writer's report while capture fails, or once it has lost output: undefined while all is well. */
   get trouble(): CaptureStatus | undefined {
@@ -118,6 +160,14 @@ export class OutputCapture {
     this.capture = undefined;
     capture?.release();
     if (capture) await Promise.race([capture.finished, new Promise((r) => setTimeout(r, 2000))]);
+  }
+}
+
+function isFifo(file: string): boolean {
+  try {
+    return lstatSync(file).isFIFO();
+  } catch {
+    return false;
   }
 }
 

@@ -36,10 +36,11 @@ export async function concludeRun(
   const jvm = await identifyJvm(pidFileOf(context), run.pgid);
   await terminateGroup({ pgid: run.pgid, jvm, timeoutMs: 5000 });
   const status = describeScriptStatus(run.exit);
-  // Everything the run wrote must be in the log before it is judged: our own pipe gets a marker; an
-  // adopted run's writer (the earlier supervisor's) ends once the instance's last process is gone.
-  if (run.adopted) await waitForWriterExit(run.writerPid, 2000);
-  else await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`);
+  // Everything the run wrote must be in the log before it is judged: the pipe we hold gets a marker; a run
+  // from before capture went through a named pipe has a writer that ends once its last process is gone.
+  if (context.output.holdsPipe)
+    await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`);
+  else await waitForWriterExit(run.writerPid, 2000);
   const lines = linesSinceRelaunch(thisRunsLines(await readLogTail(context.logFile, 64 * 1024)));
   const verdict = judgeExit(context.product, { lines, status, wasReady, jvmAlive: jvm?.pid });
   return { ...verdict, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null };

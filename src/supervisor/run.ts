@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { execa } from 'execa';
 import type { LogPosition } from '../capture/log-tail.js';
 import { isSameProcess, readProcStat } from '../process/proc-stat.js';
@@ -50,7 +50,8 @@ export interface LaunchSpec {
   readonly env: Record<string, string>;
   readonly stateDir: string;
   readonly instance: string;
-  readonly output: Socket;
+  /** The capture pipe's write end (a descriptor), the script's stdout and stderr. */
+  readonly output: number;
   readonly writerPid: number;
   readonly logStart: LogPosition | undefined;
   readonly clock: Clock;
@@ -75,8 +76,10 @@ export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly fail
     },
     detached: true,
     stdin: 'ignore',
-    stdout: spec.output,
-    stderr: spec.output,
+    // A descriptor number is handed to the child as is (execa's "native" stdio); its types only list
+    // streams and 1 or 2 here, hence the cast.
+    stdout: spec.output as unknown as Writable,
+    stderr: spec.output as unknown as Writable,
     cleanup: false,
     reject: false,
     buffer: false,

@@ -76,7 +76,8 @@ export function waitKey(wait: Wait | undefined): string {
 
 function excerpt(body: string): string {
   const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+  // Long enough for MI's 500 body to name its faulty CApps (about 150 characters).
+  return flat.length > 240 ? `${flat.slice(0, 237)}...` : flat;
 }
 
 function ago(at: number, now: number): string {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { waitForWriterExit } from '../../src/capture/capture.js';
@@ -86,8 +87,9 @@ describe('output capture through a log writer process', () => {
     const instance = execa('sh', ['-c', 'echo to stdout; echo to stderr >&2; echo to stdout again'], {
       detached: true,
       stdin: 'ignore',
-      stdout: capture.output,
-      stderr: capture.output,
+      // A descriptor number, handed to the child as is (execa's types list only streams here).
+      stdout: capture.output as unknown as Writable,
+      stderr: capture.output as unknown as Writable,
       cleanup: false,
       reject: false,
       buffer: false,
@@ -104,10 +106,10 @@ describe('output capture through a log writer process', () => {
     capture.release();
     await waitFor('the instance output in the log', () => readIfExists(t.log()) === numberedLines(100));
 
-    const [, , writerGroup, writerSession] = procStatFields(capture.writerPid) ?? [];
+    const [, , writerGroup, writerSession] = procStatFields(capture.writerPid()) ?? [];
     const [, , ownGroup, ownSession] = procStatFields(process.pid) ?? [];
-    expect(Number(writerGroup)).toBe(capture.writerPid);
-    expect(Number(writerSession)).toBe(capture.writerPid);
+    expect(Number(writerGroup)).toBe(capture.writerPid());
+    expect(Number(writerSession)).toBe(capture.writerPid());
     expect(writerGroup).not.toBe(ownGroup);
     expect(writerSession).not.toBe(ownSession);
     expect(Number(procStatFields(instance.pid)?.[2])).toBe(instance.pid);
@@ -116,7 +118,7 @@ describe('output capture through a log writer process', () => {
     expect(await instance.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // The writer was not killed: it read to the end of its input and closed the log itself.
     await capture.finished;
-    expect(await readCaptureStatus(t.log())).toMatchObject({ pid: capture.writerPid, state: 'closed' });
+    expect(await readCaptureStatus(t.log())).toMatchObject({ pid: capture.writerPid(), state: 'closed' });
     expect(readFileSync(t.log(), 'utf8')).toBe(numberedLines(100));
   });
 
@@ -125,11 +127,11 @@ describe('output capture through a log writer process', () => {
     const first = t.produce(capture.output, 'echo first');
     const second = t.produce(capture.output, 'exec sleep 600');
     await first.exited;
-    expect(await waitForWriterExit(capture.writerPid, 200)).toBe(false);
+    expect(await waitForWriterExit(capture.writerPid(), 200)).toBe(false);
     capture.release();
-    expect(isAlive(capture.writerPid)).toBe(true); // `second` still holds it
+    expect(isAlive(capture.writerPid())).toBe(true); // `second` still holds it
     second.child.kill('SIGKILL');
-    expect(await waitForWriterExit(capture.writerPid, 10_000)).toBe(true);
+    expect(await waitForWriterExit(capture.writerPid(), 10_000)).toBe(true);
     await capture.finished;
     expect(readFileSync(t.log(), 'utf8')).toBe('first\n');
   });

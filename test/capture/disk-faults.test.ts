@@ -72,7 +72,7 @@ describe('capture when the disk fails', () => {
     mkdirSync(t.log());
     await waitFor('the status to say failing', async () => (await statusOf())?.state === 'failing');
     const failing = await statusOf();
-    expect(failing?.pid).toBe(capture.writerPid);
+    expect(failing?.pid).toBe(capture.writerPid());
     expect(failing?.error).toMatch(/^the log could not be opened \(EISDIR: .*app\.log/);
 
     const flood = t.produce(capture.output, burst);

@@ -74,7 +74,7 @@ export function useCaptureTest(): CaptureTest {
         maxBytes: options.maxBytes ?? 64 * 1024,
         files: options.files ?? 5,
       });
-      writers.add(capture.writerPid);
+      writers.add(capture.writerPid());
       return capture;
     },
     produce: (output, script) => launch('sh', ['-c', script], output),

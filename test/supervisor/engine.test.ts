@@ -33,7 +33,7 @@ describe('supervision engine', () => {
   });
 
   it('restarts a crashed JVM after backoff at the same offset, although the script exits 0', async () => {
-    const s = await fleetOf([{ name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_MS: '1500' } }]);
+    const s = await fleetOf([{ name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300' } }]);
     s.fleet.start(['mi']);
     const first = await s.until('mi', (x) => x.machine.state === 'running');
     const restarted = await s.until(
@@ -83,7 +83,12 @@ describe('supervision engine', () => {
 
   it('does not restart under policy never', async () => {
     const s = await fleetOf([
-      { name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_MS: '800' }, restart: { policy: 'never' } },
+      {
+        name: 'mi',
+        product: 'mi',
+        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300' },
+        restart: { policy: 'never' },
+      },
     ]);
     s.fleet.start(['mi']);
     await s.until('mi', (x) => x.machine.state === 'running');

@@ -70,14 +70,15 @@ describe('JVM relaunches and crashes', () => {
 
   it('names the fatal error of a JVM that crashed after it was ready, not the banner filler', async () => {
     const s = await fleetOf([
-      { name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_MS: '1500' }, restart: { policy: 'never' } },
+      {
+        name: 'mi',
+        product: 'mi',
+        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300' },
+        restart: { policy: 'never' },
+      },
     ]);
     s.fleet.start(['mi']);
-    const first = await s.until('mi', (x) => ['running', 'failed'].includes(x.machine.state));
-    // The premise, not the behaviour: on a machine too slow to start an MI in 1.5 s it crashes unready.
-    expect(first.machine.state, `ready before the crash 1.5 s after launch: ${first.machine.detail}`).toBe(
-      'running',
-    );
+    await s.until('mi', (x) => x.machine.state === 'running');
     const failed = await s.until('mi', (x) => x.machine.state === 'failed');
     expect(failed.machine.lastExit?.kind).toBe('crash');
     const reason = failed.machine.lastExit?.reason ?? '';

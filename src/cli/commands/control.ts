@@ -1,8 +1,7 @@
-import { controlRequest } from '../../daemon/control-client.js';
+import { controlInstances } from '../../daemon/control-client.js';
 import type { ControlAction } from '../../daemon/control-protocol.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
-import type { InstanceSnapshot } from '../../state/instance-record.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';
@@ -13,16 +12,8 @@ export async function run(context: CommandContext, action: string, names: string
   if (all === names.length > 0)
     throw new UsageError(`${action} takes instance names or --all (not both, not neither).`);
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
-  const answer = (await controlRequest(
-    stateDir,
-    'POST',
-    `/v1/${action as ControlAction}`,
-    all ? { all: true } : { names },
-  )) as {
-    instances: InstanceSnapshot[];
-    dependencies?: InstanceSnapshot[];
-  };
-  const dependencies = answer.dependencies ?? [];
+  const answer = await controlInstances(stateDir, action as ControlAction, all ? { all: true } : { names });
+  const { dependencies } = answer;
   const wanted = action === 'stop' ? 'stopped' : 'running';
   const ok = answer.instances.every((i) => i.machine.state === wanted);
   if (context.json) printJson({ ok, action, instances: answer.instances, dependencies });

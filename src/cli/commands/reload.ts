@@ -1,14 +1,13 @@
-import { controlRequest } from '../../daemon/control-client.js';
+import { reloadManifest } from '../../daemon/control-client.js';
 import { exitCodes } from '../../errors.js';
 import { stateDirOf } from '../../manifest/state-dir.js';
-import type { ReloadSummary } from '../../supervisor/fleet.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
 
 /** `reload`: the supervisor re-reads its manifest; an invalid one changes nothing and says why (exit 2). */
 export async function run(context: CommandContext): Promise<number> {
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
-  const summary = (await controlRequest(stateDir, 'POST', '/v1/reload')) as ReloadSummary;
+  const summary = await reloadManifest(stateDir);
   if (context.json) printJson(summary);
   else {
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');

@@ -89,7 +89,10 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
     rows,
   );
   const urls = instances.filter((i) => i.urls.length > 0).map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
-  const captures = instances.flatMap((i) => (i.capture ? [describeCapture(i.name, i.capture)] : []));
+  const captures = instances.flatMap((i) => [
+    ...(i.capture ? [describeCapture(i.name, i.capture)] : []),
+    ...(i.writerReplaced ? [describeReplacedWriter(i.name, i.writerReplaced)] : []),
+  ]);
   printText(
     [
       header,
@@ -143,7 +146,20 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
         : `${last.kind} ${new Date(last.at).toISOString().slice(11, 19)}: ${last.reason}`,
     urls: keyUrls(snapshot.product as ProductId, snapshot.offset),
     capture: snapshot.capture ?? null,
+    writerReplaced: snapshot.writerReplaced ?? null,
   };
+}
+
+/** A sentence on log writers that died and were replaced (the pipe was held meanwhile). */
+function describeReplacedWriter(
+  name: string,
+  replaced: NonNullable<InstanceSnapshot['writerReplaced']>,
+): string {
+  const times = replaced.count === 1 ? 'once' : `${replaced.count} times`;
+  return (
+    `  ${name}: the log writer died and was replaced ${times}, last at ${new Date(replaced.at).toISOString().slice(11, 19)} ` +
+    `(the pipe went unread for ${replaced.gapMs} ms; only what the dead writer had read but not yet written, at most 1 MiB, can be missing).`
+  );
 }
 
 /** A sentence on an instance's output capture when it fails or has lost output (capture-status.ts). */
