@@ -26,7 +26,7 @@ export function describeWait(wait: Wait, now: number): string {
     case 'dependency':
       return `waiting for ${wait.on} (${wait.state}) since ${ago(wait.since, now)}`;
     case 'launching':
-      return `launching (ports probed free) since ${ago(wait.since, now)}`;
+      return `launching since ${ago(wait.since, now)}`;
     case 'ready-line':
       return `launched ${ago(wait.since, now)}; waiting for the ready line /${wait.pattern}/`;
     case 'readiness': {

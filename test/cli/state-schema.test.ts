@@ -2,11 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { makeHome, makeJdk } from '../../scripts/make-home.js';
 import { isRunning } from '../../src/process/proc-stat.js';
+import { simMiFleetIn } from '../helpers/daemon-fleet.js';
 import { type DaemonFolder, useDaemonFolder } from '../helpers/daemon-folder.js';
-import { tempDir, writeManifest } from '../helpers/fake-home.js';
-import { freeOffset } from '../helpers/free-offset.js';
 import { serversOf } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -31,23 +29,12 @@ interface Status {
 }
 
 /** Two simulated MIs and a manifest with offsets reserved for this file; returns the base offset. */
-async function fleetIn(folder: DaemonFolder): Promise<number> {
-  folder.root = await tempDir('wso2-supervisor-state-schema-');
-  const jdk = makeJdk(path.join(folder.root, 'jdk'));
-  for (const name of names) await makeHome({ product: 'mi', home: path.join(folder.root, name) });
-  const base = await freeOffset('mi', names.length + 4);
-  await writeManifest(folder.root, {
-    stateDir: 'state',
-    offsets: { min: base, max: base + names.length + 3 },
-    defaults: {
-      stopTimeoutSeconds: 10,
-      restart: { backoff: { initialSeconds: 0.1, maxSeconds: 0.5 } },
-      env: { JAVA_HOME: jdk.javaHome },
-    },
-    instances: names.map((name) => ({ name, product: 'mi', home: name })),
-  });
-  return base;
-}
+const fleetIn = (folder: DaemonFolder) =>
+  simMiFleetIn(
+    folder,
+    'state-schema',
+    names.map((name) => ({ name })),
+  );
 
 const stateFile = (folder: DaemonFolder) => path.join(folder.root, 'state', 'state.json');
 

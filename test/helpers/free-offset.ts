@@ -35,6 +35,23 @@ export async function freeOffset(products: ProductId | readonly ProductId[], spa
   throw new Error(`no free offset found for ${specs.map((p) => p.id).join(', ')} after 50 attempts`);
 }
 
+/**
+ * Reserves exactly `offset` for the product (a test of its default offset), waiting (bounded) while
+ * another test file holds those ports or a process listens on them; throws when they stay taken, so the
+ * test fails and says why rather than passing or skipping unchecked.
+ */
+export async function reserveOffset(product: ProductId, offset: number, timeoutMs = 60_000): Promise<void> {
+  const ports = new Set(portSet(productOf(product), offset).map((p) => p.port));
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (reserve(ports)) {
+      if ([...(await probePorts(ports)).values()].every((status) => status.free)) return;
+      for (const port of ports) release(fileOf(port));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the ports of ${product} at offset ${offset} (${[...ports].join(', ')}) stayed taken`);
+}
+
 /** Gives back every port this test process reserved. */
 export function releaseOffsets(): void {
   for (const file of held) release(file);

@@ -81,7 +81,7 @@ describe('supervision engine', () => {
     expect((cpu.user + cpu.system) / 1000).toBeLessThan(5000);
   });
 
-  it('does not restart under policy never', async () => {
+  it('does not restart under policy never, and names the fatal error, not the banner filler', async () => {
     const s = await fleetOf([
       {
         name: 'mi',
@@ -94,6 +94,8 @@ describe('supervision engine', () => {
     await s.until('mi', (x) => x.machine.state === 'running');
     const failed = await s.until('mi', (x) => x.machine.state === 'failed');
     expect(failed.machine.restarts).toEqual([]);
+    expect(failed.machine.lastExit?.kind).toBe('crash');
+    expect(failed.machine.lastExit?.reason).toContain('last output: JVM fatal error: Simulated crash');
   });
 
   it('fails a start that is not ready within startTimeoutSeconds', async () => {
