@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Most of a test's time is spent waiting on simulated start-ups, backoffs and timeouts, not on the CPU:
-    // three files at once on two cores; each file draws its own ports, so they never meet.
-    maxWorkers: 3,
+    // four files at once on two cores; each file draws its own ports, so they never meet.
+    maxWorkers: 4,
   },
 });

@@ -171,6 +171,9 @@ export abstract class InstanceLifecycle extends EventEmitter {
     const { next, effects } = transition(this.machine, event, config.restart, now, this.random);
     const from = this.machine;
     this.machine = next;
+    const newWait = waitKey(next.wait) !== waitKey(from.wait);
+    // A probe with the same answer as the last one changes nothing worth saving, announcing or logging.
+    if (event.type === 'wait' && !newWait) return;
     if (next.state !== from.state) {
       const detail = describeMachine(next, now);
       this.log.info(
@@ -178,7 +181,7 @@ export abstract class InstanceLifecycle extends EventEmitter {
         'state',
       );
       if (from.state === 'running') this.health = undefined;
-    } else if (waitKey(next.wait) !== waitKey(from.wait) && next.wait) {
+    } else if (newWait && next.wait) {
       // Each change of what it waits for is logged, not every probe.
       this.log.info({ event: 'wait', detail: describeMachine(next, now), wait: next.wait }, 'waiting');
     }

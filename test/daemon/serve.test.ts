@@ -1,0 +1,73 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { controlInstances, requestDown, supervisorStatus } from '../../src/daemon/control-client.js';
+import { serve } from '../../src/daemon/serve.js';
+import { ControlRequestError } from '../../src/errors.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { planFleet } from '../../src/process/plan-fleet.js';
+import { simMiFleetIn } from '../helpers/daemon-fleet.js';
+import { useDaemonFolder } from '../helpers/daemon-folder.js';
+
+/**
+ * The supervisor's main (daemon/serve.ts) run in this process, against its real socket, real shells and
+ * simulated JVMs: the CLI only parses and prints around the same calls.
+ */
+describe('serve, in-process, over its control socket', () => {
+  const t = useDaemonFolder('serve');
+
+  it('answers status with each wait, starts dependencies first, refuses unknown names with facts, and goes down', async () => {
+    await simMiFleetIn(
+      t,
+      'serve',
+      [
+        { name: 'a', env: { WSO2_SIM_STARTUP_DELAY_MS: '1000' } },
+        { name: 'b', dependsOn: ['a'] },
+      ],
+      { autostart: false },
+    );
+    const manifest = await loadManifest(path.join(t.root, 'instances.json'));
+    const supervisor = await serve({ manifest, plan: await planFleet(manifest), terminal: false });
+    try {
+      const socket = path.join(manifest.stateDir, 'supervisor.sock');
+      expect((await stat(socket)).mode & 0o777).toBe(0o600);
+      const idle = await supervisorStatus(manifest.stateDir);
+      expect(idle?.instances.b?.machine).toMatchObject({ state: 'stopped', detail: 'not started' });
+
+      const started = controlInstances(manifest.stateDir, 'start', { names: ['b'] });
+      // While a starts, b waits for it, and says so through the socket.
+      await waitForStatus(manifest.stateDir, (s) => s.instances.b?.machine.state === 'waiting');
+      const waiting = await supervisorStatus(manifest.stateDir);
+      expect(waiting?.instances.b?.machine.wait).toMatchObject({ kind: 'dependency', on: 'a' });
+      const answer = await started;
+      expect(answer.dependencies.map((d) => [d.name, d.machine.state])).toEqual([['a', 'running']]);
+      expect(answer.instances.map((i) => [i.name, i.machine.state])).toEqual([['b', 'running']]);
+
+      const refused = await controlInstances(manifest.stateDir, 'stop', { names: ['nope'] }).catch((e) => e);
+      expect(refused).toBeInstanceOf(ControlRequestError);
+      expect((refused as ControlRequestError).toJSON()).toMatchObject({
+        kind: 'unknown-instance',
+        names: ['nope'],
+        known: ['a', 'b'],
+      });
+    } finally {
+      await requestDown(manifest.stateDir);
+      expect(await supervisor.finished).toBe(0);
+    }
+    expect(await supervisorStatus(manifest.stateDir)).toBeUndefined();
+  });
+});
+
+async function waitForStatus(
+  stateDir: string,
+  predicate: (status: NonNullable<Awaited<ReturnType<typeof supervisorStatus>>>) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = await supervisorStatus(stateDir);
+    if (status && predicate(status)) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out; last status: ${JSON.stringify(status?.instances)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
