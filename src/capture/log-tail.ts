@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { type OpenFile, openAt } from './log-tail-read.js';
 
 /** The safety net under inotify (which misses events on some file systems, NFS among them). */
 const pollMs = 250;
@@ -42,13 +43,6 @@ export interface LogFollower {
 interface ChainEntry {
   readonly path: string;
   readonly inode: number | undefined;
-}
-
-interface OpenFile {
-  readonly handle: FileHandle;
-  readonly inode: number;
-  readonly size: number;
-  offset: number;
 }
 
 /**
@@ -292,65 +286,5 @@ class Follower implements LogFollower {
     this.lastPosition = this.position();
     this.file = undefined;
     await file?.handle.close().catch(() => {});
-  }
-}
-
-async function openAt(path: string, offset: number): Promise<OpenFile | undefined> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (handle === undefined) return undefined;
-  try {
-    const { ino, size } = await handle.stat();
-    return { handle, inode: ino, size, offset };
-  } catch {
-    await handle.close().catch(() => {});
-    return undefined;
-  }
-}
-
-/**
- * The last lines of an instance's output, from at most `maxBytes` at the end of `name.log` and, when that is
- * shorter, of `name.log.1` before it: a rotation just before an exit does not hide the lines before it. A
- * first line cut by the limit is left out; a last line without its newline is kept.
- */
-export async function readLogTail(logFile: string, maxBytes: number): Promise<string[]> {
-  const live = await readEnd(logFile, maxBytes);
-  const parts = [live?.bytes ?? Buffer.alloc(0)];
-  let whole = live?.whole ?? true;
-  const missing = maxBytes - (live?.bytes.length ?? 0);
-  if (missing > 0) {
-    const older = await readEnd(`${logFile}.1`, missing);
-    // Rotated between the two reads: then `.1` is the file already read as the live one.
-    if (older !== undefined && older.inode !== live?.inode) {
-      parts.unshift(older.bytes);
-      whole = older.whole;
-    }
-  }
-  const lines = Buffer.concat(parts).toString('utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  if (!whole) lines.shift();
-  return lines;
-}
-
-/** The last `maxBytes` of a file; `whole` when they begin at a line start (the byte before is read to know). */
-async function readEnd(
-  path: string,
-  maxBytes: number,
-): Promise<{ bytes: Buffer; whole: boolean; inode: number } | undefined> {
-  const file = await openAt(path, 0);
-  if (file === undefined) return undefined;
-  try {
-    const start = Math.max(0, file.size - maxBytes - 1);
-    const bytes = Buffer.alloc(file.size - start);
-    let read = 0;
-    while (read < bytes.length) {
-      const { bytesRead } = await file.handle.read(bytes, read, bytes.length - read, start + read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    if (start === 0 && read <= maxBytes)
-      return { bytes: bytes.subarray(0, read), whole: true, inode: file.inode };
-    return { bytes: bytes.subarray(1, read), whole: bytes[0] === newline, inode: file.inode };
-  } finally {
-    await file.handle.close().catch(() => {});
   }
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { endOf } from '../capture/capture.js';
-import { readLogTail } from '../capture/log-tail.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { sharedSecureContext } from '../process/readiness-probe.js';
 import { terminateGroup } from '../process/terminate.js';
@@ -9,10 +8,9 @@ import { portSet, productOf } from '../products/catalog.js';
 import type { Product } from '../products/product.js';
 import type { HealthReport, InstanceSnapshot, Wait } from '../state/instance-record.js';
 import { type Clock, systemClock } from './clock.js';
-import { linesSinceRelaunch } from './exit-verdict.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
-import { isLaunchMarker, launchNote, OutputCapture, thisRunsLines } from './output-capture.js';
+import { launchNote, OutputCapture } from './output-capture.js';
 import { busyPlannedPort } from './preflight.js';
 import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
 import { adoptRun, launchRun, type Run } from './run.js';
@@ -124,22 +122,14 @@ export class InstanceRunner extends InstanceLifecycle {
     // The earlier supervisor's pipe is held again, so a writer that dies from now on is replaced.
     this.output.adopt(run.writerPid).catch((error: unknown) => this.internalError(error, run));
     this.observe(run);
-    if (starting) this.resumeStart(run).catch((error: unknown) => this.internalError(error, run));
-    else this.watches.health(run);
+    if (starting) {
+      // With what is left of its start timeout, and a grace for this supervisor's first look.
+      const left = this.options.config.startTimeoutSeconds * 1000 - (this.clock.now() - run.startedAt);
+      this.watches
+        .resume(run, 'launch', Math.max(adoptedGraceMs, left), () => this.run === run)
+        .catch((error: unknown) => this.internalError(error, run));
+    } else this.watches.health(run);
     this.emit('change');
-  }
-
-  /** For a run adopted while starting: its earlier output is judged first, with what is left of its timeout. */
-  private async resumeStart(run: Run): Promise<void> {
-    run.logStart = await endOf(this.logFile);
-    const tail = await readLogTail(this.logFile, 256 * 1024);
-    if (run.over || this.run !== run) return;
-    // Without this run's launch marker in reach, its lines cannot be told for sure from an older run's:
-    // only a ready line is taken from them, no failure, and readiness is probed from the start.
-    const found = tail.some(isLaunchMarker);
-    const earlier = found ? thisRunsLines(tail) : tail.filter((line) => this.readiness.line?.test(line));
-    const left = this.options.config.startTimeoutSeconds * 1000 - (this.clock.now() - run.startedAt);
-    this.watches.start(run, { earlier, probeNow: !found, timeoutMs: Math.max(adoptedGraceMs, left) });
   }
 
   protected async launch(): Promise<void> {
@@ -231,20 +221,14 @@ export class InstanceRunner extends InstanceLifecycle {
     return true;
   }
 
-  /** After a relaunch: the new JVM's start is watched from the output after the old JVM's last line. */
+  /** After a relaunch: the new JVM's start is watched from the output after the old JVM's last words. */
   protected relaunchStart(run: Run): void {
     this.watches.stopStart();
     this.watches.stopHealth();
-    void (async () => {
-      run.logStart = await endOf(this.logFile);
-      const earlier = linesSinceRelaunch(thisRunsLines(await readLogTail(this.logFile, 64 * 1024)));
-      if (run.over || this.run !== run || this.state !== 'starting') return;
-      this.watches.start(run, {
-        earlier,
-        probeNow: true,
-        timeoutMs: this.options.config.startTimeoutSeconds * 1000,
-      });
-    })().catch((error: unknown) => this.internalError(error, run));
+    const timeoutMs = this.options.config.startTimeoutSeconds * 1000;
+    this.watches
+      .resume(run, 'relaunch', timeoutMs, () => this.run === run && this.state === 'starting')
+      .catch((error: unknown) => this.internalError(error, run));
   }
 
   private async onReady(run: Run, unbound: readonly number[]): Promise<void> {

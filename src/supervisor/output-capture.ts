@@ -2,7 +2,7 @@ import { lstatSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { type Capture, pipeOf, startCapture } from '../capture/capture.js';
 import { type CaptureStatus, readCaptureStatus, statusFileOf } from '../capture/capture-status.js';
-import { readLogTail } from '../capture/log-tail.js';
+import { readLogTail } from '../capture/log-tail-read.js';
 import { isRunning } from '../process/proc-stat.js';
 import { markerPrefix } from './start-line.js';
 

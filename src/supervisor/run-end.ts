@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { waitForWriterExit } from '../capture/capture.js';
-import { readLogTail } from '../capture/log-tail.js';
+import { readLogTail } from '../capture/log-tail-read.js';
 import { terminateGroup } from '../process/terminate.js';
 import type { Product } from '../products/product.js';
 import type { ExitRecord } from '../state/instance-record.js';

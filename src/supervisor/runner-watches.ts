@@ -1,9 +1,13 @@
+import { endOf } from '../capture/capture.js';
+import { readLogTail } from '../capture/log-tail-read.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import type { Product } from '../products/product.js';
 import type { HealthReport } from '../state/instance-record.js';
 import type { Clock } from './clock.js';
+import { linesSinceRelaunch } from './exit-verdict.js';
 import { monitorHealth } from './health-monitor.js';
 import type { MachineEvent } from './machine.js';
+import { isLaunchMarker, thisRunsLines } from './output-capture.js';
 import type { ReadinessPlan } from './readiness-plan.js';
 import type { Run } from './run.js';
 import { watchStart } from './start-watch.js';
@@ -68,6 +72,31 @@ export class RunnerWatches {
           settings.dispatch({ type: 'fail', kind: 'start-failed', reason: outcome.reason });
       })
       .catch((error: unknown) => settings.onError(error, run));
+  }
+
+  /**
+   * Watches a start whose first lines may already be in the log: a run adopted while starting (judged from
+   * its launch marker on; without the marker in reach, only a ready line is taken, no failure), or a run
+   * whose JVM Carbon relaunched (from the old JVM's last words on). Readiness is probed at once.
+   */
+  async resume(
+    run: Run,
+    from: 'launch' | 'relaunch',
+    timeoutMs: number,
+    stillWanted: () => boolean,
+  ): Promise<void> {
+    const { logFile, readiness } = this.settings;
+    run.logStart = await endOf(logFile);
+    const tail = await readLogTail(logFile, 256 * 1024);
+    if (run.over || !stillWanted()) return;
+    const marked = tail.some(isLaunchMarker);
+    const earlier =
+      from === 'relaunch'
+        ? linesSinceRelaunch(thisRunsLines(tail))
+        : marked
+          ? thisRunsLines(tail)
+          : tail.filter((line) => readiness.line?.test(line));
+    this.start(run, { earlier, probeNow: from === 'relaunch' || !marked, timeoutMs });
   }
 
   health(run: Run): void {

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { followLog, type LogFollower, maxLineBytes, readLogTail } from '../../src/capture/log-tail.js';
+import { followLog, type LogFollower, maxLineBytes } from '../../src/capture/log-tail.js';
+import { readLogTail } from '../../src/capture/log-tail-read.js';
 import { keptFiles, numberedLines, useCaptureTest, waitFor } from './helpers.js';
 
 const t = useCaptureTest();

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { followLog, type LogPosition, readLogTail } from '../../capture/log-tail.js';
+import { followLog, type LogPosition } from '../../capture/log-tail.js';
+import { readLogTail } from '../../capture/log-tail-read.js';
 import { exitCodes, SupervisorError, UsageError } from '../../errors.js';
 import { isInstanceName } from '../../manifest/instance-name.js';
 import { loadManifest } from '../../manifest/load.js';
