@@ -30,6 +30,15 @@ function packageVersion(): string {
 type Run = (context: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 type CommandModule = { run(context: CommandContext, ...args: never[]): Promise<number | undefined> };
 
+// Output into a pipe whose reader went away (`plan | head -1`) ends the command quietly, as any Unix tool
+// does, instead of an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? exitCodes.ok);
+  });
+}
+
 const program = new Command('wso2-supervisor')
   .description('Launches and supervises WSO2 runtimes with non-clashing port offsets.')
   .version(packageVersion(), '-V, --version', 'print the version')

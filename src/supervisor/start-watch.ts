@@ -62,11 +62,17 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
   const guard = (work: Promise<void>) =>
     work.catch((error: unknown) => fail(`supervisor error: ${String(error)}`));
 
-  const verifyPorts = async () => {
+  const verifyPorts = async (looksLeft = 3): Promise<void> => {
     const missing = await portsNotHeld(options.ports, run.pgid);
     // Another process on a planned port is a clash: the JVM carried on without it. A port nobody listens
     // on may be one this set-up does not open (a profile, JMX off): reported, not fatal.
     const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
+    // A listener no process can be found for is often a JVM dying this very moment (its socket outlives
+    // it briefly; Carbon's 121 loop does this): looked at again before it is called a clash.
+    if (taken.length > 0 && looksLeft > 0 && taken.every((m) => m.holder === undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return done ? undefined : verifyPorts(looksLeft - 1);
+    }
     if (taken.length > 0) return fail(`after the ready signal, ${taken.map(describeMissingPort).join('; ')}`);
     const unbound = missing.filter((m) => !taken.includes(m)).map((m) => m.port);
     finish({ ready: true, unbound });

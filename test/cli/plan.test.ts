@@ -1,6 +1,7 @@
 import type { Server } from 'node:net';
+import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { cliPath, runCli } from '../helpers/cli.js';
 import { fakeHome, tempDir, writeManifest } from '../helpers/fake-home.js';
 import { freeOffset } from '../helpers/free-offset.js';
 import { closeServer, listenOn } from '../helpers/listen.js';
@@ -130,5 +131,20 @@ describe('wso2-supervisor plan and ports', () => {
     const unknown = await runCli(['ports', 'nope'], { cwd: root });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/no instance named "nope".*known: gw/);
+  });
+
+  it('ends quietly when its reader goes away (plan | head -1): no EPIPE, no stack trace', async () => {
+    const offset = await freeOffset('mi');
+    await writeManifest(root, {
+      offsets: { min: offset, max: offset },
+      instances: [{ name: 'a', product: 'mi', home: 'mi-a' }],
+    });
+    const env = { NO_COLOR: '1' };
+    const child = execa(process.execPath, [cliPath, 'plan'], { cwd: root, reject: false, env });
+    // The reader is gone before the plan is printed, as `head -1` is once it has its line.
+    child.stdout?.destroy();
+    const result = await child;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stderr)).toBe('');
   });
 });
