@@ -139,3 +139,41 @@ export class DaemonStartError extends SupervisorError {
     return { error: 'daemon-start', message: this.message, why: this.why, outputFile: this.outputFile };
   }
 }
+
+/**
+ * The supervisor went away, or stopped answering, while a request was in flight: what happened, whether the
+ * request may have been carried out, and whether another supervisor answers now. Exit 4, as when none runs.
+ */
+export class SupervisorGoneError extends SupervisorError {
+  readonly exitCode = exitCodes.noSupervisor;
+  override readonly name = 'SupervisorGoneError';
+  constructor(
+    readonly stateDir: string,
+    readonly request: string,
+    readonly how: 'went-away' | 'not-answering',
+    readonly waitedMs: number,
+    readonly nowRunning: number | undefined,
+  ) {
+    const what =
+      how === 'went-away'
+        ? `the supervisor went away while handling "${request}"`
+        : `the supervisor did not answer "${request}" for ${Math.round(waitedMs / 1000)} s (frozen, or overloaded)`;
+    const now =
+      nowRunning === undefined
+        ? 'No supervisor answers now.'
+        : `A supervisor (pid ${nowRunning}) answers now.`;
+    super(
+      `${what}; it may or may not have been carried out. ${now} See where things stand with: wso2-supervisor status`,
+    );
+  }
+  toJSON() {
+    return {
+      error: 'supervisor-gone',
+      message: this.message,
+      stateDir: this.stateDir,
+      request: this.request,
+      how: this.how,
+      nowRunning: this.nowRunning ?? null,
+    };
+  }
+}

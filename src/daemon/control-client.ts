@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ControlRequestError, exitCodes, NoSupervisorError } from '../errors.js';
+import { ControlRequestError, exitCodes, NoSupervisorError, SupervisorGoneError } from '../errors.js';
 import {
   type ActionAnswer,
   actionAnswerSchema,
@@ -17,10 +17,25 @@ import {
   statusAnswerSchema,
 } from './control-protocol.js';
 
+/** A status (or a watchdog's ping) must be answered this fast, however busy the supervisor is. */
+const answerWithinMs = 10_000;
+/** While a start, stop, restart or reload is carried out (minutes, for a slow start), the supervisor is pinged this often. */
+const pingEveryMs = 5_000;
+
+/** How an exchange failed after it reached the supervisor. */
+class Interrupted extends Error {
+  constructor(readonly how: 'went-away' | 'not-answering') {
+    super(how);
+  }
+}
+
 /**
  * One request on the control socket, its answer checked against its schema (control-protocol.ts). A
- * supervisor that is not there is a NoSupervisorError (exit 4); a refusal, a ControlRequestError with the
+ * supervisor that is not there is a NoSupervisorError (exit 4); one that goes away or stops answering
+ * meanwhile, a SupervisorGoneError (exit 4) saying so; a refusal, a ControlRequestError with the
  * supervisor's facts; an answer that does not fit, a ControlRequestError saying the versions differ.
+ * `long`: the request waits for instances to settle, so it has no deadline of its own, and a watchdog
+ * pings the supervisor meanwhile instead.
  */
 async function request<T>(
   stateDir: string,
@@ -28,8 +43,23 @@ async function request<T>(
   route: string,
   schema: z.ZodType<T>,
   body?: unknown,
+  long = false,
 ): Promise<T> {
-  const { status, document } = await exchange(stateDir, method, `/${protocolVersion}/${route}`, body);
+  const started = Date.now();
+  let reply: { status: number; document: unknown };
+  try {
+    const target = `/${protocolVersion}/${route}`;
+    reply = long
+      ? await withWatchdog(stateDir, (signal) => exchange(stateDir, method, target, body, { signal }))
+      : await exchange(stateDir, method, target, body, { timeoutMs: answerWithinMs });
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    const now = await exchange(stateDir, 'GET', `/${protocolVersion}/status`, undefined, { timeoutMs: 2000 })
+      .then(({ document }) => statusAnswerSchema.safeParse(document).data?.supervisorPid)
+      .catch(() => undefined);
+    throw new SupervisorGoneError(stateDir, `${method} ${route}`, error.how, Date.now() - started, now);
+  }
+  const { status, document } = reply;
   if (status >= 400) {
     const refusal = errorAnswerSchema.safeParse(document);
     const {
@@ -54,24 +84,54 @@ async function request<T>(
   return answer.data;
 }
 
+/** Runs a long exchange while pinging the supervisor; a ping it fails ends the exchange as interrupted. */
+async function withWatchdog<T>(stateDir: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    const ping = () => {
+      exchange(stateDir, 'GET', `/${protocolVersion}/status`, undefined, { timeoutMs: answerWithinMs })
+        .then(() => {
+          timer = setTimeout(ping, pingEveryMs);
+        })
+        .catch((error: unknown) => {
+          controller.abort();
+          reject(error instanceof NoSupervisorError ? new Interrupted('went-away') : error);
+        });
+    };
+    timer = setTimeout(ping, pingEveryMs);
+  });
+  try {
+    return await Promise.race([run(controller.signal), watchdog]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    watchdog.catch(() => {});
+  }
+}
+
 function exchange(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
   body: unknown,
+  limits: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<{ status: number; document: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
+    let connected = false;
     const outgoing = http.request(
       {
         socketPath: path.join(stateDir, socketName),
         method,
         path: route,
         headers: { 'content-type': 'application/json' },
+        ...(limits.signal && { signal: limits.signal }),
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', () => reject(new Interrupted('went-away')));
         response.on('end', () => {
           let document: unknown;
           try {
@@ -83,9 +143,17 @@ function exchange(
         });
       },
     );
+    outgoing.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+    if (limits.timeoutMs !== undefined)
+      outgoing.setTimeout(limits.timeoutMs, () => {
+        outgoing.destroy();
+        reject(new Interrupted('not-answering'));
+      });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      const absent = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
-      reject(absent ? new NoSupervisorError(stateDir) : error);
+      const absent = !connected && (error.code === 'ENOENT' || error.code === 'ECONNREFUSED');
+      // Aborted by the watchdog: its own reason is what the caller sees.
+      if (error.name === 'AbortError') return reject(new Interrupted('not-answering'));
+      reject(absent ? new NoSupervisorError(stateDir) : new Interrupted('went-away'));
     });
     outgoing.end(payload);
   });
@@ -107,11 +175,11 @@ export function controlInstances(
   action: ControlAction,
   selection: Selection,
 ): Promise<ActionAnswer> {
-  return request(stateDir, 'POST', action, actionAnswerSchema, selection);
+  return request(stateDir, 'POST', action, actionAnswerSchema, selection, true);
 }
 
 export function reloadManifest(stateDir: string): Promise<ReloadAnswer> {
-  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, {});
+  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, {}, true);
 }
 
 export async function requestDown(stateDir: string): Promise<void> {
