@@ -13,6 +13,7 @@ import {
   selectionSchema,
   socketName,
 } from './control-protocol.js';
+import { RequestLanes } from './request-lanes.js';
 
 /** A refusal: its HTTP status, a sentence, and its facts as fields of the answer. */
 class RequestError extends Error {
@@ -38,12 +39,13 @@ export interface ControlServerOptions {
 /** Serves the control channel (see control-protocol.ts) until closed. */
 export async function startControlServer(options: ControlServerOptions): Promise<{ close(): Promise<void> }> {
   const socket = path.join(options.stateDir, socketName);
+  const lanes = new RequestLanes();
   await chmod(options.stateDir, 0o700);
   await removeStaleSocket(socket);
   // Node enforces headersTimeout and requestTimeout only on each connections check, every 30 s by default:
   // checked every second, a slow or stuck client is cut off at 5 s and 10 s, not up to 30 s later.
   const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
-    handle(request, options)
+    handle(request, options, lanes)
       .then((body) => reply(response, 200, body))
       .catch((error: unknown) => {
         const status = error instanceof RequestError ? error.status : 500;
@@ -81,10 +83,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
   };
 }
 
-/** Control requests in the order they came, each finished before the next begins. */
-let serial: Promise<unknown> = Promise.resolve();
-
-async function handle(request: http.IncomingMessage, options: ControlServerOptions): Promise<unknown> {
+async function handle(
+  request: http.IncomingMessage,
+  options: ControlServerOptions,
+  lanes: RequestLanes,
+): Promise<unknown> {
   const { fleet } = options;
   const route = `${request.method} ${request.url}`;
   if (route === 'GET /v1/status') {
@@ -105,7 +108,8 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
   }
   if (route === 'POST /v1/reload') {
     await readBody(request);
-    const done = serial.then(async () => {
+    // A reload may touch any instance: it waits for every request in flight, and they for it.
+    return lanes.run([reloadLane, ...fleet.names], async () => {
       try {
         return { ok: true, ...((await options.reload()) as object) };
       } catch (error) {
@@ -116,8 +120,6 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
         throw error;
       }
     });
-    serial = done.catch(() => undefined);
-    return done;
   }
   if (route === 'POST /v1/down') {
     await readBody(request);
@@ -129,9 +131,11 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
     throw new RequestError(404, `no such request: ${route}`);
   const names = namesOf(await readBody(request), fleet.names);
   options.log.info({ event: 'control', action, instances: names }, 'control request');
-  // One request at a time, each carried through: twenty concurrent restarts are twenty restarts in turn,
-  // and each answers with where its own request left the instances.
-  const done = serial.then(async () => {
+  // Requests on the same instances in the order they came, each carried through (twenty concurrent
+  // restarts of one instance are twenty restarts in turn, each answering with where it left it); requests
+  // on other instances do not wait. A start may start dependencies: their lanes are taken too.
+  const involved = action === 'stop' ? names : fleet.withDependencies(names);
+  return lanes.run(involved, async () => {
     let dependencies: string[] = [];
     if (action === 'stop') await fleet.stop(names);
     else {
@@ -148,9 +152,10 @@ async function handle(request: http.IncomingMessage, options: ControlServerOptio
       dependencies: dependencies.map((name) => snapshot[name]),
     };
   });
-  serial = done.catch(() => undefined);
-  return done;
 }
+
+/** The lane of reloads, apart from any instance name (names are `[a-z0-9][a-z0-9_-]*`). */
+const reloadLane = '*reload';
 
 function namesOf(body: unknown, known: readonly string[]): string[] {
   const parsed = selectionSchema.safeParse(body);

@@ -155,6 +155,18 @@ export class Fleet extends EventEmitter {
     await Promise.all(names.map(stopOne));
   }
 
+  /** The named instances and, transitively, everything they depend on. */
+  withDependencies(names: readonly string[]): string[] {
+    const all = new Set<string>();
+    const visit = (name: string) => {
+      if (all.has(name)) return;
+      all.add(name);
+      for (const dependency of this.dependsOn.get(name) ?? []) visit(dependency);
+    };
+    for (const name of names) visit(name);
+    return [...all];
+  }
+
   /** The sum of the named instances' startTimeoutSeconds, in ms: what a chain of their starts may take. */
   startTimeoutMs(names: readonly string[]): number {
     return names.reduce(

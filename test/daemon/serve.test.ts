@@ -56,6 +56,42 @@ describe('serve, in-process, over its control socket', () => {
     }
     expect(await supervisorStatus(manifest.stateDir)).toBeUndefined();
   });
+
+  it("orders requests per instance: a stop of one never waits behind another one's slow start", async () => {
+    await simMiFleetIn(t, 'serve', [
+      { name: 'slow', autostart: false, env: { WSO2_SIM_STARTUP_DELAY_MS: '6000' } },
+      { name: 'quick' },
+    ]);
+    const manifest = await loadManifest(path.join(t.root, 'instances.json'));
+    const supervisor = await serve({ manifest, plan: await planFleet(manifest), terminal: false });
+    try {
+      const { stateDir } = manifest;
+      await waitForStatus(stateDir, (s) => s.instances.quick?.machine.state === 'running');
+      const order: string[] = [];
+      const startSlow = controlInstances(stateDir, 'start', { names: ['slow'] }).then((a) => {
+        order.push('start slow');
+        return a;
+      });
+      await waitForStatus(stateDir, (s) => s.instances.slow?.machine.state === 'starting');
+      // Asked after the start of slow: the stop of slow waits for it; the stop of quick does not.
+      const stopSlow = controlInstances(stateDir, 'stop', { names: ['slow'] }).then(() =>
+        order.push('stop slow'),
+      );
+      const asked = Date.now();
+      const stopQuick = await controlInstances(stateDir, 'stop', { names: ['quick'] });
+      const stopLatencyMs = Date.now() - asked;
+      order.push('stop quick');
+      console.log(`stop of quick while slow starts: ${stopLatencyMs} ms`);
+      expect(stopQuick.instances[0]?.machine.state).toBe('stopped');
+      expect((await supervisorStatus(stateDir))?.instances.slow?.machine.state).toBe('starting');
+      expect((await startSlow).instances[0]?.machine.state).toBe('running');
+      await stopSlow;
+      expect(order).toEqual(['stop quick', 'start slow', 'stop slow']);
+    } finally {
+      await requestDown(manifest.stateDir);
+      await supervisor.finished;
+    }
+  });
 });
 
 async function waitForStatus(
