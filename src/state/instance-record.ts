@@ -128,6 +128,8 @@ export const instanceRecordSchema = z.object({
   offset: z.number().int(),
   machine: machineSchema,
   runId: z.string().optional(),
+  /** A digest of what the run was launched with (supervisor/launch-digest.ts): an edit since is noticed. */
+  launch: z.string().optional(),
   pid: z.number().int().optional(),
   pgid: z.number().int().optional(),
   startTime: z.number().optional(),

@@ -10,7 +10,8 @@ import type { InstanceRunner } from './instance-runner.js';
  * Takes over the runs an earlier supervisor recorded (it crashed, or was killed): a run still alive, by
  * pid and process start time (never a recycled pid), is adopted, not launched again; one recorded as live
  * but gone ended while nobody watched, and its restart policy applies. Returns what was adopted, and the
- * instances caught starting before their launch was recorded (to be launched now, as was asked).
+ * instances to launch now: caught starting before their launch was recorded, or stopped because the
+ * manifest changed what they are launched with.
  */
 export async function adoptRuns(
   runners: ReadonlyMap<string, InstanceRunner>,
@@ -30,17 +31,26 @@ export async function adoptRuns(
       continue;
     }
     if (await isLive(record)) {
-      if (record.offset === runner.snapshot().offset) {
+      const change = changeOf(record, runner);
+      if (change === undefined) {
         runner.adopt(record);
         adopted.push(name);
         continue;
       }
-      // The manifest now wants another offset: the old run is ours (verified), so it is stopped whole.
+      // The manifest changed while no supervisor ran (another offset, an edited env, args or script): the
+      // old run is ours (verified), so it is stopped whole and launched again with the edit, as
+      // `docker compose up -d` recreates a changed service. No failure of the instance's: no restart counted.
       log.warn(
-        { event: 'offset-changed', instance: name, from: record.offset },
-        'stopping a run at an old offset',
+        { event: change, instance: name, from: record.offset },
+        'relaunching a run the manifest has changed since',
       );
-      await terminateGroup({ pgid: record.pgid as number, jvm: jvmOf(record), timeoutMs: 30_000 });
+      await terminateGroup({
+        pgid: record.pgid as number,
+        jvm: jvmOf(record),
+        timeoutMs: runner.stopTimeoutMs,
+      });
+      unlaunched.push(name);
+      continue;
     }
     ended.push([runner, record]);
   }
@@ -70,6 +80,16 @@ async function stopStrays(stateDir: string, adoptedRuns: ReadonlySet<string>, lo
       await terminateGroup({ pgid, timeoutMs: 5_000 });
     }),
   );
+}
+
+/** Why a live run no longer matches the manifest, if it does not; a run recorded before digests matches. */
+function changeOf(
+  record: InstanceSnapshot,
+  runner: InstanceRunner,
+): 'offset-changed' | 'launch-changed' | undefined {
+  if (record.offset !== runner.snapshot().offset) return 'offset-changed';
+  if (record.launch !== undefined && record.launch !== runner.expectedLaunch) return 'launch-changed';
+  return undefined;
 }
 
 const jvmOf = (record: InstanceSnapshot) =>

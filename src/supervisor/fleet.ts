@@ -5,6 +5,7 @@ import type { Plan } from '../ports/planner.js';
 import { type StateDocument, StateFile, stateVersion } from '../state/state-file.js';
 import { adoptRuns } from './fleet-adoption.js';
 import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
+import { launchDigest } from './launch-digest.js';
 
 /**
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
@@ -63,11 +64,12 @@ export class Fleet extends EventEmitter {
     const changed = this.names.filter((name) => {
       const entry = this.instances.get(name);
       const config = next.get(name);
-      return (
-        entry &&
-        config &&
-        (JSON.stringify(entry.config) !== JSON.stringify(config) || entry.offset !== offsets.get(name))
-      );
+      if (entry === undefined || config === undefined) return false;
+      const offset = offsets.get(name) ?? entry.offset;
+      // Against what runs, too: a run adopted from before an edit was launched with the old settings.
+      const running = entry.runner.snapshot().launch;
+      const relaunch = running !== undefined && running !== launchDigest(config, offset);
+      return JSON.stringify(entry.config) !== JSON.stringify(config) || entry.offset !== offset || relaunch;
     });
     const unchanged = this.names.filter((name) => next.has(name) && !changed.includes(name));
     const wasUp = new Set(changed.filter((name) => this.runner(name).state !== 'stopped'));

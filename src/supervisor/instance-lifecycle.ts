@@ -105,6 +105,7 @@ export abstract class InstanceLifecycle extends EventEmitter {
         startedAt: run.startedAt,
       }),
       ...(run?.runId !== undefined && { runId: run.runId }),
+      ...(run?.launch !== undefined && { launch: run.launch }),
       ...(run?.startTime !== undefined && { startTime: run.startTime }),
       ...(run?.jvm && { jvmPid: run.jvm.pid, jvmStartTime: run.jvm.startTime }),
       ...(this.health && { health: this.health }),

@@ -10,6 +10,7 @@ import type { HealthReport, InstanceSnapshot, Wait } from '../state/instance-rec
 import { type Clock, systemClock } from './clock.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
+import { launchDigest } from './launch-digest.js';
 import { launchNote, OutputCapture } from './output-capture.js';
 import { busyPlannedPort } from './preflight.js';
 import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
@@ -100,6 +101,15 @@ export class InstanceRunner extends InstanceLifecycle {
     });
   }
 
+  /** What a run launched now would be launched with (launch-digest.ts). */
+  get expectedLaunch(): string {
+    return launchDigest(this.options.config, this.options.offset);
+  }
+
+  get stopTimeoutMs(): number {
+    return this.options.config.stopTimeoutSeconds * 1000;
+  }
+
   /**
    * Takes over a run an earlier supervisor launched and recorded, after the caller verified (pid and start
    * time) that it still lives. No process is started: its state, restarts and last exit carry over.
@@ -146,6 +156,7 @@ export class InstanceRunner extends InstanceLifecycle {
     const { config } = this.options;
     this.output.mark(launchNote(config.script));
     const launched = await launchRun({
+      launch: launchDigest(config, this.options.offset),
       script: config.script,
       args: [`-DportOffset=${this.options.offset}`, ...config.args],
       home: config.home,

@@ -23,6 +23,8 @@ export type ScriptStatus = { readonly code: number | null; readonly signal: stri
 export interface Run {
   /** This launch's own id, in its processes' environment (run-tag.ts) and in state.json. */
   readonly runId: string | undefined;
+  /** What the run was launched with (launch-digest.ts); unknown for a run recorded before digests. */
+  readonly launch: string | undefined;
   readonly pid: number;
   /** The script leads its own process group: every process of the instance is in it. */
   readonly pgid: number;
@@ -44,6 +46,7 @@ export interface Run {
 }
 
 export interface LaunchSpec {
+  readonly launch: string;
   readonly script: string;
   readonly args: readonly string[];
   readonly home: string;
@@ -89,6 +92,7 @@ export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly fail
   const stat = await readProcStat(pid);
   return {
     runId,
+    launch: spec.launch,
     pid,
     pgid: pid,
     startTime: stat?.startTime,
@@ -132,6 +136,7 @@ export function adoptRun(saved: InstanceSnapshot, clock: Clock): Run | undefined
       : undefined;
   return {
     runId: saved.runId,
+    launch: saved.launch,
     pid,
     pgid,
     startTime,
