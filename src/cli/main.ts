@@ -88,6 +88,7 @@ command('validate')
   .action(action(() => import('./commands/validate.js')));
 
 command('plan')
+  .option('--replan', 'place every automatic instance afresh, not at the offset it had')
   .description('offsets and ports for every instance, free or busy (and by whom); launches nothing')
   .action(action(() => import('./commands/plan.js')));
 
@@ -135,6 +136,7 @@ for (const verb of ['start', 'stop', 'restart'] as const) {
 }
 
 command('reload')
+  .option('--replan', 'place every automatic instance afresh (those that move are restarted)')
   .description('re-read the manifest: start added instances, stop removed ones, restart changed ones')
   .action(action(() => import('./commands/reload.js')));
 

@@ -10,6 +10,7 @@ import {
   errorAnswerSchema,
   protocolVersion,
   type ReloadAnswer,
+  type ReloadRequest,
   reloadAnswerSchema,
   type Selection,
   type StatusAnswer,
@@ -178,8 +179,8 @@ export function controlInstances(
   return request(stateDir, 'POST', action, actionAnswerSchema, selection, true);
 }
 
-export function reloadManifest(stateDir: string): Promise<ReloadAnswer> {
-  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, {}, true);
+export function reloadManifest(stateDir: string, body: ReloadRequest = {}): Promise<ReloadAnswer> {
+  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, body, true);
 }
 
 export async function requestDown(stateDir: string): Promise<void> {

@@ -9,7 +9,7 @@ import { instanceRecordSchema } from '../state/instance-record.js';
  *
  *   GET  /v1/status                                   -> statusAnswer
  *   POST /v1/start | /v1/stop | /v1/restart  selection -> actionAnswer   (after they have settled)
- *   POST /v1/reload                                   -> reloadAnswer
+ *   POST /v1/reload        reloadRequest              -> reloadAnswer
  *   POST /v1/down                                     -> { ok }  then every instance stops and the supervisor exits
  *
  * Errors answer errorAnswer with 400 (bad request), 404, 413 (over 64 KiB) or 500. No request can run a
@@ -49,6 +49,10 @@ export const actionAnswerSchema = z.object({
   dependencies: z.array(instanceRecordSchema),
 });
 export type ActionAnswer = z.infer<typeof actionAnswerSchema>;
+
+/** `replan`: automatic instances are placed afresh instead of keeping their offsets. */
+export const reloadRequestSchema = z.strictObject({ replan: z.boolean().optional() });
+export type ReloadRequest = z.infer<typeof reloadRequestSchema>;
 
 export const reloadAnswerSchema = z.object({
   ok: z.literal(true),

@@ -10,6 +10,8 @@ import {
   type ControlAction,
   controlActions,
   maxRequestBytes,
+  type ReloadRequest,
+  reloadRequestSchema,
   selectionSchema,
   socketName,
 } from './control-protocol.js';
@@ -33,7 +35,7 @@ export interface ControlServerOptions {
   readonly log: Logger;
   readonly onDown: () => void;
   /** Re-reads and applies the manifest; throws a SupervisorError (bad manifest, port problems) to refuse. */
-  readonly reload: () => Promise<unknown>;
+  readonly reload: (request: ReloadRequest) => Promise<unknown>;
 }
 
 /** Serves the control channel (see control-protocol.ts) until closed. */
@@ -107,11 +109,12 @@ async function handle(
     return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances, usage };
   }
   if (route === 'POST /v1/reload') {
-    await readBody(request);
+    const body = reloadRequestSchema.safeParse(await readBody(request));
+    if (!body.success) throw new RequestError(400, 'the body must be {} or {"replan": true}');
     // A reload may touch any instance: it waits for every request in flight, and they for it.
     return lanes.run([reloadLane, ...fleet.names], async () => {
       try {
-        return { ok: true, ...((await options.reload()) as object) };
+        return { ok: true, ...((await options.reload(body.data)) as object) };
       } catch (error) {
         if (error instanceof SupervisorError) {
           const { error: kind, message: _message, ...facts } = error.toJSON();

@@ -74,7 +74,7 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
     fleet,
     log,
     onDown: () => down('down requested'),
-    reload: async () => {
+    reload: async ({ replan }) => {
       // Anything wrong with the new manifest changes nothing: it is all checked before any instance is touched.
       const next = await loadManifest(manifest.file, options.stateDirOption);
       if (next.stateDir !== manifest.stateDir) {
@@ -82,7 +82,7 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
           `stateDir cannot change on reload (${manifest.stateDir}); restart the supervisor for that.`,
         );
       }
-      const nextPlan = await planFleet(next);
+      const nextPlan = await planFleet(next, { replan: replan === true });
       if (nextPlan.problems.length > 0) {
         const reasons = nextPlan.problems.map((p) => describeProblem(p, nextPlan.instances)).join('\n');
         throw new PortConflictError(`the new manifest cannot be planned; nothing changed:\n${reasons}`, []);

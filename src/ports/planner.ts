@@ -5,9 +5,10 @@ import type { ProbeResults } from './port-status.js';
 
 /**
  * The offset planner: a pure function of the instances, the catalog, the offsets of the last run and the
- * probe results. Pinned instances first; then each automatic instance, in manifest order, keeps last run's
- * offset when still valid, else takes the lowest offset from its product's default upward whose whole port
- * set is disjoint from every other instance's and free on the host. Ports not probed yet count as free;
+ * probe results. Pinned instances first; then every automatic instance keeps last run's offset while no
+ * pin or other kept offset wants its ports (a busy port on the host is waited for, not evaded); then each
+ * remaining one, in manifest order, takes the lowest offset from its product's default upward whose whole
+ * port set is disjoint from every other instance's and free on the host. Ports not probed yet count as free;
  * `planFleet` probes them and plans again until the plan rests on probed ports only.
  */
 
@@ -108,12 +109,26 @@ export function plan(input: PlannerInput): Plan {
     }
   }
 
+  // Offsets given before are what users configure other systems against: each is reserved before any
+  // instance is placed anew, and kept while no other instance's pin or kept offset wants its ports. A host
+  // process on one of its ports does not move it: the start waits for the port, naming the holder.
+  const keptAt = new Map<string, number>();
   for (const instance of input.instances) {
-    if (pinOf(instance) !== undefined) continue;
+    const kept = pinOf(instance) === undefined ? savedOffsetOf(instance, input) : undefined;
+    if (
+      kept === undefined ||
+      clashesWithClaimed(portSet(productOf(instance.product), kept), claimed).size > 0
+    )
+      continue;
+    claim(instance, kept, { kind: 'kept' });
+    keptAt.set(instance.name, kept);
+  }
+
+  for (const instance of input.instances) {
+    if (pinOf(instance) !== undefined || keptAt.has(instance.name)) continue;
     const product = productOf(instance.product);
     const highest = Math.min(input.offsets.max, maxOffset(product));
-    const kept = input.saved[instance.name];
-    const preferred = kept !== undefined && kept >= input.offsets.min && kept <= highest ? kept : undefined;
+    const preferred = savedOffsetOf(instance, input);
     const start = Math.max(product.defaultOffset, input.offsets.min);
     let first: { offset: number; blocker?: Blocker } | undefined;
     let chosen: number | undefined;
@@ -142,6 +157,13 @@ export function plan(input: PlannerInput): Plan {
     return p === undefined ? [] : [p];
   });
   return { instances, problems };
+}
+
+/** Last run's offset, if it is still inside the manifest's range and the product's. */
+function savedOffsetOf(instance: PlannerInstance, input: PlannerInput): number | undefined {
+  const saved = input.saved[instance.name];
+  const highest = Math.min(input.offsets.max, maxOffset(productOf(instance.product)));
+  return saved !== undefined && saved >= input.offsets.min && saved <= highest ? saved : undefined;
 }
 
 function pinOf(instance: PlannerInstance): { offset: number; reason: OffsetReason } | undefined {

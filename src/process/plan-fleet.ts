@@ -11,15 +11,20 @@ export type Prober = (ports: readonly number[]) => Promise<Map<number, PortStatu
 /**
  * Plans the fleet against this host: plan with what is known, probe the ports the plan relies on that
  * were not probed yet, plan again. Probe results only grow, so this ends, usually after two rounds.
+ * `replan`: offsets given before are not kept (the user asked for a fresh placement).
  */
-export async function planFleet(manifest: Manifest, prober: Prober = probePorts): Promise<Plan> {
+export async function planFleet(
+  manifest: Manifest,
+  options: { readonly prober?: Prober; readonly replan?: boolean } = {},
+): Promise<Plan> {
+  const { prober = probePorts, replan = false } = options;
   const saved = await readSavedState(manifest.stateDir);
   const probes = new Map<number, PortStatus>();
   for (;;) {
     const result = plan({
       instances: manifest.instances,
       offsets: manifest.offsets,
-      saved: saved.offsets,
+      saved: replan ? {} : saved.offsets,
       probes,
     });
     const unprobed = result.instances.flatMap((i) =>

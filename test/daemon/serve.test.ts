@@ -1,13 +1,20 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlInstances, requestDown, supervisorStatus } from '../../src/daemon/control-client.js';
+import {
+  controlInstances,
+  reloadManifest,
+  requestDown,
+  supervisorStatus,
+} from '../../src/daemon/control-client.js';
 import { serve } from '../../src/daemon/serve.js';
 import { ControlRequestError } from '../../src/errors.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { planFleet } from '../../src/process/plan-fleet.js';
 import { simMiFleetIn } from '../helpers/daemon-fleet.js';
 import { useDaemonFolder } from '../helpers/daemon-folder.js';
+import { closeServer, listenOn } from '../helpers/listen.js';
 
 /**
  * The supervisor's main (daemon/serve.ts) run in this process, against its real socket, real shells and
@@ -88,6 +95,46 @@ describe('serve, in-process, over its control socket', () => {
       await stopSlow;
       expect(order).toEqual(['stop quick', 'start slow', 'stop slow']);
     } finally {
+      await requestDown(manifest.stateDir);
+      await supervisor.finished;
+    }
+  });
+  it('keeps an instance at its offset through a reload while a foreign process holds one of its ports', async () => {
+    await simMiFleetIn(t, 'serve', [
+      { name: 'edited', env: { DEMO_SETTING: 'one' } },
+      { name: 'robbed', restart: { policy: 'on-failure', backoff: { initialSeconds: 30, maxSeconds: 30 } } },
+    ]);
+    const file = path.join(t.root, 'instances.json');
+    const manifest = await loadManifest(file);
+    const supervisor = await serve({ manifest, plan: await planFleet(manifest), terminal: false });
+    const thieves: Server[] = [];
+    try {
+      const { stateDir } = manifest;
+      await waitForStatus(stateDir, (s) =>
+        Object.values(s.instances).every((i) => i.machine.state === 'running'),
+      );
+      const robbed = (await supervisorStatus(stateDir))?.instances.robbed;
+      process.kill(robbed?.jvmPid as number, 'SIGKILL');
+      await waitForStatus(stateDir, (s) => s.instances.robbed?.machine.state === 'backoff');
+      const port = 8280 + (robbed?.offset as number);
+      thieves.push(await listenOn(port));
+
+      const edited = JSON.parse(await readFile(file, 'utf8'));
+      edited.instances[0].env.DEMO_SETTING = 'two';
+      await writeFile(file, JSON.stringify(edited));
+      const summary = await reloadManifest(stateDir);
+      expect(summary).toMatchObject({ changed: ['edited'], unchanged: ['robbed'] });
+      const after = (await supervisorStatus(stateDir))?.instances.robbed;
+      expect(after?.offset).toBe(robbed?.offset);
+      // What `plan` says while the supervisor runs agrees: kept, with the busy port and its holder.
+      const planned = (await planFleet(await loadManifest(file))).instances.find((i) => i.name === 'robbed');
+      expect(planned).toMatchObject({ offset: robbed?.offset, reason: { kind: 'kept' } });
+      expect(planned?.ports.find((p) => p.port === port)).toMatchObject({
+        state: 'busy',
+        holder: { pid: process.pid },
+      });
+    } finally {
+      await Promise.all(thieves.map(closeServer));
       await requestDown(manifest.stateDir);
       await supervisor.finished;
     }

@@ -185,12 +185,21 @@ function isSelection(value: unknown): boolean {
   );
 }
 
+/** `{}` or `{"replan": true|false}`. */
+function isReloadRequest(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const { replan } = value as { replan?: unknown };
+  return keys.length === 0 || (keys.length === 1 && keys[0] === 'replan' && typeof replan === 'boolean');
+}
+
 /** Whether the daemon must carry the request out (200); anything else must be refused with a 4xx. */
 function valid(method: string, target: string, body: string): boolean {
   const route = `${method} ${target}`;
   if (route === 'GET /v1/status') return true;
   const parsed = parsedBody(body);
-  if (route === 'POST /v1/reload' || route === 'POST /v1/down') return parsed.ok;
+  if (route === 'POST /v1/down') return parsed.ok;
+  if (route === 'POST /v1/reload') return parsed.ok && isReloadRequest(parsed.value);
   if (/^POST \/v1\/(start|stop|restart)$/.test(route)) return parsed.ok && isSelection(parsed.value);
   return false;
 }

@@ -61,7 +61,7 @@ describe('planner', () => {
     expect(pinned.instances[0]).toMatchObject({ offset: 5, reason: { kind: 'pinned' } });
   });
 
-  it("keeps last run's offset while it stays valid, and moves when its port is busy", () => {
+  it("keeps last run's offset even while a host process holds one of its ports: waited for, not evaded", () => {
     const instances: PlannerInstance[] = [{ name: 'mi', product: 'mi', offset: 'auto' }];
     expect(plan(input(instances, { saved: { mi: 42 } })).instances[0]).toMatchObject({
       offset: 42,
@@ -70,10 +70,28 @@ describe('planner', () => {
     const probes = new Map<number, PortStatus>([
       [8280 + 42, { free: false, holder: { pid: 7, command: 'nc -l' } }],
     ]);
-    expect(plan(input(instances, { saved: { mi: 42 }, probes })).instances[0]).toMatchObject({
-      offset: 10,
-      reason: { kind: 'moved', from: 42, port: 8322, blockedBy: { host: { pid: 7, command: 'nc -l' } } },
+    const kept = plan(input(instances, { saved: { mi: 42 }, probes }));
+    expect(kept.instances[0]).toMatchObject({ offset: 42, reason: { kind: 'kept' } });
+    expect(kept.instances[0]?.ports[0]).toMatchObject({ port: 8322, state: 'busy', holder: { pid: 7 } });
+    expect(kept.problems).toEqual([]);
+  });
+
+  it('reserves every kept offset before moving anyone: an instance pushed off by a new pin takes no kept offset', () => {
+    // a kept 900 and b kept 901; a new pin on 900's ports pushes a, which must not take b's 901.
+    const instances: PlannerInstance[] = [
+      { name: 'pin', product: 'mi', offset: 900 },
+      { name: 'a', product: 'mi', offset: 'auto' },
+      { name: 'b', product: 'mi', offset: 'auto' },
+    ];
+    const result = plan(input(instances, { saved: { a: 900, b: 901 }, offsets: { min: 900, max: 910 } }));
+    expect(result.instances.find((i) => i.name === 'b')).toMatchObject({
+      offset: 901,
+      reason: { kind: 'kept' },
     });
+    const a = result.instances.find((i) => i.name === 'a');
+    expect(a?.offset).not.toBe(901);
+    expect(a?.reason).toMatchObject({ kind: 'moved', from: 900, blockedBy: { instance: 'pin' } });
+    expect(result.problems).toEqual([]);
   });
 
   it("keeps a running instance's offset: ports its own process group holds are not a clash for it", () => {
@@ -168,7 +186,7 @@ describe('planner properties', () => {
     );
   });
 
-  it('honours every pin, and gives automatic instances no busy port and no port of another instance', () => {
+  it('honours every pin, gives newly placed instances no busy port, and no instance a port of another', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const planned = scenarioInput(scenario);
@@ -182,7 +200,8 @@ describe('planner properties', () => {
               expect.objectContaining({ kind: 'no-free-offset', instance: `i${k}` }),
             );
           } else {
-            expect(got.ports.every((p) => p.state !== 'busy')).toBe(true);
+            // Only a kept offset may hold a busy port (the start waits for it); a new one never does.
+            if (got.reason.kind !== 'kept') expect(got.ports.every((p) => p.state !== 'busy')).toBe(true);
             expect(got.offset).toBeLessThanOrEqual(maxOffset(productOf(instance.product)));
             const others = result.instances
               .filter((o) => o.name !== got.name)

@@ -8,7 +8,7 @@ import { renderTable } from '../table.js';
 
 export async function run(context: CommandContext): Promise<number> {
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
-  const plan = await planFleet(manifest);
+  const plan = await planFleet(manifest, { replan: context.options.replan === true });
   const problems = plan.problems.map((problem) => ({
     ...problem,
     message: describeProblem(problem, plan.instances),

@@ -7,7 +7,7 @@ import { printJson, printText } from '../print.js';
 /** `reload`: the supervisor re-reads its manifest; an invalid one changes nothing and says why (exit 2). */
 export async function run(context: CommandContext): Promise<number> {
   const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
-  const summary = await reloadManifest(stateDir);
+  const summary = await reloadManifest(stateDir, { replan: context.options.replan === true });
   if (context.json) printJson(summary);
   else {
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
