@@ -6,7 +6,7 @@ import { sharedSecureContext } from '../process/readiness-probe.js';
 import { terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import type { Product } from '../products/product.js';
-import type { HealthReport, InstanceSnapshot, Wait } from '../state/instance-record.js';
+import type { InstanceSnapshot } from '../state/instance-record.js';
 import { type Clock, systemClock } from './clock.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
@@ -17,8 +17,6 @@ import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
 import { adoptRun, launchRun, type Run } from './run.js';
 import { concludeRun, pidFileOf, type RunContext, stopRun } from './run-end.js';
 import { RunnerWatches } from './runner-watches.js';
-
-export type { HealthReport, InstanceSnapshot };
 
 /**
  * What an adopted run caught starting gets at least to show it is ready, however long ago it was launched:
@@ -195,13 +193,11 @@ export class InstanceRunner extends InstanceLifecycle {
       })
       .catch((error: unknown) => this.internalError(error, run));
     this.watches.jvm(
-      run,
       watchPidFile(pidFileOf(this.context), () => {
         this.checkJvm(run).catch((error: unknown) => this.internalError(error, run));
       }),
     );
     this.watches.capture(
-      run,
       this.output.checkEvery(
         () => this.emit('change'),
         (e) => this.internalError(e),
@@ -295,5 +291,3 @@ export class InstanceRunner extends InstanceLifecycle {
     );
   }
 }
-
-export type { Wait };

@@ -120,12 +120,14 @@ export class RunnerWatches {
     });
   }
 
-  jvm(_run: Run, cancel: () => void): void {
+  /** Keeps the cancel function of the run's pid-file watch. */
+  jvm(cancel: () => void): void {
     this.cancelJvm();
     this.cancelJvm = cancel;
   }
 
-  capture(_run: Run, cancel: () => void): void {
+  /** Keeps the cancel function of the run's capture checks. */
+  capture(cancel: () => void): void {
     this.cancelCapture();
     this.cancelCapture = cancel;
   }
