@@ -33,7 +33,7 @@ describe('supervision engine', () => {
   });
 
   it('restarts a crashed JVM after backoff at the same offset, although the script exits 0', async () => {
-    const s = await fleetOf([{ name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300' } }]);
+    const s = await fleetOf([{ name: 'mi', product: 'mi', env: { WSO2_SIM_CRASH_AFTER_READY_MS: '2000' } }]);
     s.fleet.start(['mi']);
     const first = await s.until('mi', (x) => x.machine.state === 'running');
     const restarted = await s.until(
@@ -86,7 +86,7 @@ describe('supervision engine', () => {
       {
         name: 'mi',
         product: 'mi',
-        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300' },
+        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '2000' },
         restart: { policy: 'never' },
       },
     ]);

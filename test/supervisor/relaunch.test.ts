@@ -51,8 +51,8 @@ describe('JVM relaunches and crashes', () => {
       {
         name: 'mi',
         product: 'mi',
-        // Each JVM exits 121 300 ms after its ready line: the script runs the next one, again and again.
-        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '300', WSO2_SIM_CRASH_EXIT_CODE: '121' },
+        // Each JVM exits 121 1 s after its ready line: the script runs the next one, again and again.
+        env: { WSO2_SIM_CRASH_AFTER_READY_MS: '1000', WSO2_SIM_CRASH_EXIT_CODE: '121' },
         restart: { maxRestarts: 2, windowSeconds: 60 },
       },
     ]);
