@@ -120,10 +120,12 @@ function exchange(
 ): Promise<{ status: number; document: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    let connected = false;
     const outgoing = http.request(
       {
         socketPath: path.join(stateDir, socketName),
+        // A connection of its own: a kept-alive one the supervisor has since closed would read as one
+        // that went away mid-request.
+        agent: false,
         method,
         path: route,
         headers: { 'content-type': 'application/json' },
@@ -144,14 +146,14 @@ function exchange(
         });
       },
     );
-    outgoing.on('socket', (socket) => socket.once('connect', () => (connected = true)));
     if (limits.timeoutMs !== undefined)
       outgoing.setTimeout(limits.timeoutMs, () => {
         outgoing.destroy();
         reject(new Interrupted('not-answering'));
       });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      const absent = !connected && (error.code === 'ENOENT' || error.code === 'ECONNREFUSED');
+      // Only a connection that could not be made at all fails so: nobody listens on the socket.
+      const absent = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
       // Aborted by the watchdog: its own reason is what the caller sees.
       if (error.name === 'AbortError') return reject(new Interrupted('not-answering'));
       reject(absent ? new NoSupervisorError(stateDir) : new Interrupted('went-away'));
