@@ -83,8 +83,16 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
   const output = openSync(pipe, constants.O_WRONLY);
   const args = [logWriterScript(), logFile, String(maxBytes), String(files), pipe];
   let released = false;
-  let current: WriterHandle =
-    adoptWriterPid === undefined ? await spawnWriter(args) : watchForeign(adoptWriterPid);
+  let current: WriterHandle;
+  try {
+    current = adoptWriterPid === undefined ? await spawnWriter(args) : watchForeign(adoptWriterPid);
+  } catch (error) {
+    closeSync(output);
+    closeSync(holder);
+    throw error;
+  }
+  /** A replacement being started: a release waits for it to have the pipe open. */
+  let replacing: Promise<WriterHandle> | undefined;
   let lastReplaced = 0;
   let resolveFinished: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
@@ -100,11 +108,14 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
       );
       if (released) return resolveFinished();
       lastReplaced = Date.now();
-      current = await spawnWriter(args).catch(() => writer);
-      if (current === writer) return supervise(writer); // could not spawn: tried again in a second
+      replacing = spawnWriter(args).catch(() => writer);
+      const next = await replacing;
+      replacing = undefined;
+      if (next === writer) return supervise(writer); // could not spawn: tried again in a second
+      current = next;
       for (const listener of listeners)
-        listener({ oldPid: writer.pid, newPid: current.pid, gapMs: Date.now() - diedAt });
-      supervise(current);
+        listener({ oldPid: writer.pid, newPid: next.pid, gapMs: Date.now() - diedAt });
+      supervise(next);
     });
   };
   supervise(current);
@@ -113,12 +124,14 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
     release: () => {
       if (released) return;
       released = true;
-      // Not before the writer has the pipe open: a pipe nobody holds loses what is buffered in it.
-      void current.opened.then(() => {
-        closeSync(output);
-        closeSync(holder);
-        current.release();
-      });
+      // Not before the writer (or the one replacing it) has the pipe open: a pipe nobody holds loses what
+      // is buffered in it, and a writer opening a pipe nobody writes to would wait forever.
+      void (replacing ?? Promise.resolve(current))
+        .then((writer) => writer.opened)
+        .then(() => {
+          closeSync(output);
+          closeSync(holder);
+        });
     },
     mark: (line) => {
       if (released) return;
@@ -157,8 +170,6 @@ interface WriterHandle {
   readonly opened: Promise<void>;
   readonly exited: Promise<void>;
   alive(): boolean;
-  /** Lets the event loop go (our own child): the writer ends by itself. */
-  release(): void;
 }
 
 async function spawnWriter(args: readonly string[]): Promise<WriterHandle> {
@@ -190,17 +201,16 @@ async function spawnWriter(args: readonly string[]): Promise<WriterHandle> {
     stdout.destroy();
   });
   writer.unref();
-  return { pid: writer.pid as number, opened, exited, alive: () => alive, release: () => {} };
+  return { pid: writer.pid as number, opened, exited, alive: () => alive };
 }
 
 /** An earlier supervisor's writer: not our child, so its end is noticed by polling (twice a second). */
 function watchForeign(pid: number): WriterHandle {
   let alive = true;
-  let timer: NodeJS.Timeout | undefined;
   const exited = new Promise<void>((resolve) => {
     const poll = () => {
       void isRunning(pid).then((running) => {
-        if (running) timer = setTimeout(poll, 500).unref();
+        if (running) setTimeout(poll, 500).unref();
         else {
           alive = false;
           resolve();
@@ -209,7 +219,8 @@ function watchForeign(pid: number): WriterHandle {
     };
     poll();
   });
-  return { pid, opened: Promise.resolve(), exited, alive: () => alive, release: () => clearTimeout(timer) };
+  // Its poll is unref'd and ends with the writer, so `exited` settles even after a release.
+  return { pid, opened: Promise.resolve(), exited, alive: () => alive };
 }
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */

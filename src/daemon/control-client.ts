@@ -89,13 +89,16 @@ async function request<T>(
 async function withWatchdog<T>(stateDir: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let finished = false;
   const watchdog = new Promise<never>((_, reject) => {
     const ping = () => {
       exchange(stateDir, 'GET', `/${protocolVersion}/status`, undefined, { timeoutMs: answerWithinMs })
         .then(() => {
-          timer = setTimeout(ping, pingEveryMs);
+          // A ping still out when the request ended must not arm another one (the CLI could never exit).
+          if (!finished) timer = setTimeout(ping, pingEveryMs);
         })
         .catch((error: unknown) => {
+          if (finished) return;
           controller.abort();
           reject(error instanceof NoSupervisorError ? new Interrupted('went-away') : error);
         });
@@ -105,6 +108,7 @@ async function withWatchdog<T>(stateDir: string, run: (signal: AbortSignal) => P
   try {
     return await Promise.race([run(controller.signal), watchdog]);
   } finally {
+    finished = true;
     clearTimeout(timer);
     controller.abort();
     watchdog.catch(() => {});
@@ -120,6 +124,7 @@ function exchange(
 ): Promise<{ status: number; document: unknown }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
+    let connected = false;
     const outgoing = http.request(
       {
         socketPath: path.join(stateDir, socketName),
@@ -146,17 +151,27 @@ function exchange(
         });
       },
     );
+    outgoing.on('socket', (socket) => socket.once('connect', () => (connected = true)));
     if (limits.timeoutMs !== undefined)
       outgoing.setTimeout(limits.timeoutMs, () => {
         outgoing.destroy();
         reject(new Interrupted('not-answering'));
       });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      // Only a connection that could not be made at all fails so: nobody listens on the socket.
-      const absent = error.code === 'ENOENT' || error.code === 'ECONNREFUSED';
       // Aborted by the watchdog: its own reason is what the caller sees.
       if (error.name === 'AbortError') return reject(new Interrupted('not-answering'));
-      reject(absent ? new NoSupervisorError(stateDir) : new Interrupted('went-away'));
+      if (connected) return reject(new Interrupted('went-away'));
+      // Never connected: nobody listens (no supervisor), or the socket cannot be reached at all.
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')
+        return reject(new NoSupervisorError(stateDir));
+      const socket = path.join(stateDir, socketName);
+      reject(
+        new ControlRequestError(
+          `cannot connect to the supervisor's socket ${socket} (${error.code ?? error.message}): it may belong to another user`,
+          exitCodes.operationFailed,
+          { socket, code: error.code ?? null },
+        ),
+      );
     });
     outgoing.end(payload);
   });

@@ -63,6 +63,7 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
     requests++;
     if (requests === 1) {
       log.info({ event: 'down', reason }, 'stopping every instance');
+      fleet.refuseStarts();
       void fleet.stop().then(() => resolveStopped(0));
     } else if (requests === 2) {
       log.warn({ event: 'kill', reason }, 'asked again: killing every instance at once');

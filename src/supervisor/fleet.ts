@@ -31,6 +31,8 @@ export class Fleet extends EventEmitter {
   private readonly stateFile: StateFile;
   private readonly stateDir: string;
   private readonly startedAt = new Date().toISOString();
+  /** Set by `down`: no start any more. */
+  private closing = false;
 
   constructor(
     manifest: Manifest,
@@ -74,11 +76,15 @@ export class Fleet extends EventEmitter {
     const unchanged = this.names.filter((name) => next.has(name) && !changed.includes(name));
     const wasUp = new Set(changed.filter((name) => this.runner(name).state !== 'stopped'));
     await this.stop([...removed, ...changed]);
-    for (const name of [...removed, ...changed]) {
-      await this.instances.get(name)?.runner.close();
+    // The old runners leave the fleet at once, the new ones are placed, and only then do the old ones'
+    // log writers get their bounded wait: no event meanwhile meets a fleet naming a runner it no longer has.
+    const leaving = [...removed, ...changed].flatMap((name) => {
+      const entry = this.instances.get(name);
       this.instances.delete(name);
-    }
+      return entry ? [entry.runner] : [];
+    });
     this.place(manifest, plan, [...added, ...changed]);
+    await Promise.all(leaving.map((runner) => runner.close()));
     this.log.info({ event: 'reload', added, removed, changed, unchanged }, 'manifest reloaded');
     this.start([...added, ...changed].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
     this.changed();
@@ -117,6 +123,8 @@ export class Fleet extends EventEmitter {
    * exited or failed dependencies are started too, first, as `docker compose up X` does: returns those.
    */
   start(names: readonly string[]): string[] {
+    // After `down`, nothing starts again: a request in flight must not relaunch what is being stopped.
+    if (this.closing) return [];
     const wanted = new Set(names);
     const also: string[] = [];
     const visit = (name: string) => {
@@ -135,7 +143,10 @@ export class Fleet extends EventEmitter {
         { event: 'dependencies-started', for: names, instances: also },
         'starting dependencies first',
       );
-    for (const name of wanted) this.runner(name).start(this.blocker(name));
+    // Dependencies first: a dependent put in `waiting` before its failed dependency is started again would
+    // be failed at once for it.
+    for (const name of this.withDependencies([...wanted]).filter((n) => wanted.has(n)))
+      this.runner(name).start(this.blocker(name));
     this.startReady();
     return also;
   }
@@ -157,16 +168,18 @@ export class Fleet extends EventEmitter {
     await Promise.all(names.map(stopOne));
   }
 
-  /** The named instances and, transitively, everything they depend on. */
+  /** The named instances and, transitively, everything they depend on: each after its dependencies. */
   withDependencies(names: readonly string[]): string[] {
-    const all = new Set<string>();
+    const ordered: string[] = [];
+    const seen = new Set<string>();
     const visit = (name: string) => {
-      if (all.has(name)) return;
-      all.add(name);
+      if (seen.has(name)) return;
+      seen.add(name);
       for (const dependency of this.dependsOn.get(name) ?? []) visit(dependency);
+      ordered.push(name);
     };
     for (const name of names) visit(name);
-    return [...all];
+    return ordered;
   }
 
   /** The sum of the named instances' startTimeoutSeconds, in ms: what a chain of their starts may take. */
@@ -202,8 +215,14 @@ export class Fleet extends EventEmitter {
     return [...this.instances.keys()];
   }
 
+  /** From `down` on: nothing is started any more, whoever asks. */
+  refuseStarts(): void {
+    this.closing = true;
+  }
+
   /** SIGKILL every instance at once. */
   async kill(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.runners.values()].map((r) => r.kill()));
     await this.close();
   }
@@ -231,7 +250,7 @@ export class Fleet extends EventEmitter {
   /** The first dependency of `name` that is not running, with its state; none when all are. */
   private blocker(name: string): { on: string; state: string } | undefined {
     for (const on of this.dependsOn.get(name) ?? []) {
-      const state = this.runner(on).state;
+      const state = this.instances.get(on)?.runner.state ?? 'stopped';
       if (state !== 'running') return { on, state };
     }
     return undefined;
@@ -245,7 +264,7 @@ export class Fleet extends EventEmitter {
     for (const [name, { runner }] of this.instances) {
       if (runner.state !== 'waiting') continue;
       const gaveUp = (this.dependsOn.get(name) ?? []).find((d) =>
-        ['failed', 'exited'].includes(this.runner(d).state),
+        ['failed', 'exited'].includes(this.instances.get(d)?.runner.state ?? ''),
       );
       if (gaveUp !== undefined) runner.dependencyFailed(gaveUp);
       else runner.start(this.blocker(name));

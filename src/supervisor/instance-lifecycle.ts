@@ -4,6 +4,7 @@ import type { InstanceConfig } from '../manifest/instance-config.js';
 import { killGroup } from '../process/terminate.js';
 import type { ExitRecord, HealthReport, InstanceSnapshot } from '../state/instance-record.js';
 import type { Clock } from './clock.js';
+import { launchDigest } from './launch-digest.js';
 import { initialMachine, type MachineEvent, transition } from './machine.js';
 import type { OutputCapture } from './output-capture.js';
 import type { Run } from './run.js';
@@ -48,6 +49,15 @@ export abstract class InstanceLifecycle extends EventEmitter {
 
   get state() {
     return this.machine.state;
+  }
+
+  /** What a run launched now would be launched with (launch-digest.ts). */
+  get expectedLaunch(): string {
+    return launchDigest(this.config, this.offset);
+  }
+
+  get stopTimeoutMs(): number {
+    return this.config.stopTimeoutSeconds * 1000;
   }
 
   /** Starts, or waits first for `blockedBy`, a dependency not running yet (the fleet says which). */
@@ -140,7 +150,8 @@ export abstract class InstanceLifecycle extends EventEmitter {
    */
   endedUnwatched(saved: InstanceSnapshot): void {
     const { detail: _d, wait: _w, ...machine } = saved.machine;
-    this.machine = { ...machine, state: 'running' };
+    // Recorded stopping: the stop (or the failure it was for) is what ended it, not a crash.
+    this.machine = { ...machine, state: saved.machine.state === 'stopping' ? 'stopping' : 'running' };
     this.dispatch({
       type: 'ended',
       exit: { kind: 'crash', reason: 'ended while no supervisor was watching' },

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { endOf } from '../capture/capture.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { sharedSecureContext } from '../process/readiness-probe.js';
-import { terminateGroup } from '../process/terminate.js';
+import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import type { Product } from '../products/product.js';
 import type { InstanceSnapshot } from '../state/instance-record.js';
@@ -99,15 +99,6 @@ export class InstanceRunner extends InstanceLifecycle {
     });
   }
 
-  /** What a run launched now would be launched with (launch-digest.ts). */
-  get expectedLaunch(): string {
-    return launchDigest(this.options.config, this.options.offset);
-  }
-
-  get stopTimeoutMs(): number {
-    return this.options.config.stopTimeoutSeconds * 1000;
-  }
-
   /**
    * Takes over a run an earlier supervisor launched and recorded, after the caller verified (pid and start
    * time) that it still lives. No process is started: its state, restarts and last exit carry over.
@@ -119,7 +110,9 @@ export class InstanceRunner extends InstanceLifecycle {
     // A run caught starting stays starting until its readiness check passes (its dependents wait for that);
     // one caught stopping is watched as running: its health check tells the rest.
     const starting = saved.machine.state === 'starting';
-    const state = saved.machine.state === 'stopping' ? 'running' : saved.machine.state;
+    // One caught stopping was being stopped (by the user, or for a failure): the stop is carried through.
+    const stopping = saved.machine.state === 'stopping';
+    const state = stopping ? 'running' : saved.machine.state;
     const { detail: _d, wait: _w, readySince, ...machine } = saved.machine;
     const now = this.clock.now();
     this.machine = { ...machine, state, ...(!starting && { readySince: readySince ?? now }) };
@@ -134,10 +127,17 @@ export class InstanceRunner extends InstanceLifecycle {
       // With what is left of its start timeout, and a grace for this supervisor's first look.
       const left = this.options.config.startTimeoutSeconds * 1000 - (this.clock.now() - run.startedAt);
       this.watches
-        .resume(run, 'launch', Math.max(adoptedGraceMs, left), () => this.run === run)
+        .resume(
+          run,
+          'launch',
+          Math.max(adoptedGraceMs, left),
+          () => this.run === run && this.state === 'starting',
+        )
         .catch((error: unknown) => this.internalError(error, run));
     } else this.watches.health(run);
     this.emit('change');
+    if (stopping && !machine.failing) this.dispatch({ type: 'stop' });
+    else if (stopping && machine.failing) this.dispatch({ type: 'fail', ...machine.failing });
   }
 
   protected async launch(): Promise<void> {
@@ -174,6 +174,8 @@ export class InstanceRunner extends InstanceLifecycle {
       this.dispatch({ type: 'ended', exit: { kind: 'start-failed', reason: launched.failed } });
       return;
     }
+    // Killed (a second Ctrl-C) while it was being spawned: it must not outlive the supervisor.
+    if (this.halted) return killGroup(launched.pgid);
     this.run = launched;
     this.log.info(
       { event: 'launched', pid: launched.pid, offset: this.options.offset, script: config.script },
@@ -286,8 +288,10 @@ export class InstanceRunner extends InstanceLifecycle {
       return;
     }
     this.watches.quiet(run);
-    void terminateGroup({ pgid: run.pgid, jvm: run.jvm, timeoutMs: 5000 }).then(() =>
-      this.endRun(run, { kind: 'crash', reason }),
-    );
+    terminateGroup({ pgid: run.pgid, jvm: run.jvm, timeoutMs: 5000 })
+      .then(() => this.endRun(run, { kind: 'crash', reason }))
+      .catch((again: unknown) =>
+        this.log.error({ event: 'internal-error', error: String(again) }, 'internal error while recovering'),
+      );
   }
 }

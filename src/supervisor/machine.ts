@@ -108,7 +108,10 @@ export function transition(
     case 'wait': {
       const live = ['waiting', 'starting', 'running', 'stopping'].includes(current.state);
       if (!live || (current.state === 'waiting' && event.wait?.kind !== 'dependency')) return stay(current);
-      const kept = { ...(current.failing && { failing: current.failing }) };
+      const kept = {
+        ...(current.failing && { failing: current.failing }),
+        ...(current.reason !== undefined && { reason: current.reason }),
+      };
       return { next: { ...rest, ...kept, ...(event.wait && { wait: event.wait }) }, effects: [] };
     }
 

@@ -69,6 +69,8 @@ export function waitKey(wait: Wait | undefined): string {
       return `readiness:${wait.lineAt !== undefined}:${wait.answer?.status ?? wait.answer?.error ?? ''}`;
     case 'port':
       return `port:${wait.port}:${wait.holder?.pid ?? ''}`;
+    case 'stopping':
+      return `stopping:${wait.killAt !== undefined}`;
     default:
       return wait.kind;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readJsonLines } from '../../scripts/json-lines.js';
+import { closeServer, listenOn } from '../helpers/listen.js';
 import { useSimFleet } from '../helpers/sim-fleet.js';
 
 interface LogEvent {
@@ -11,7 +12,7 @@ interface LogEvent {
 
 /** An instance with dependencies waits for them, visibly, and fails when one gives up. */
 describe('dependencies', () => {
-  const { fleetOf } = useSimFleet();
+  const { fleetOf, servers } = useSimFleet();
 
   it('keeps a dependent waiting, visibly, while its dependency starts, and launches it only once that runs', async () => {
     const s = await fleetOf([
@@ -95,5 +96,22 @@ describe('dependencies', () => {
 
     await s.until('a', (x) => x.machine.state === 'running');
     expect(s.runner('b').snapshot().machine.state).toBe('stopped');
+  });
+
+  it('starts a failed dependency again before its dependent, which then waits for it instead of failing at once', async () => {
+    const s = await fleetOf([
+      { name: 'a', product: 'mi', restart: { policy: 'never' } },
+      { name: 'b', product: 'mi', dependsOn: ['a'] },
+    ]);
+    // a fails first: a foreign process holds one of its ports, and its policy is never.
+    const thief = await listenOn(s.ports('a')[0] as number);
+    servers.push(thief);
+    s.fleet.start(['a']);
+    await s.until('a', (x) => x.machine.state === 'failed');
+    await closeServer(thief);
+    expect(s.fleet.start(['b'])).toEqual(['a']);
+    const b = await s.until('b', (x) => x.machine.state === 'running' || x.machine.state === 'failed');
+    expect(b.machine.state, b.machine.detail).toBe('running');
+    expect(s.runner('a').state).toBe('running');
   });
 });
