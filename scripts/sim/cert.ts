@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generate } from 'selfsigned';
-import { homeLayout } from './home-layout.js';
+import { type HomeLayout, homeLayout } from './home-layout.js';
 
 /**
  * The self-signed certificate and key a simulated home's HTTPS ports serve (API-M's 9443 + offset readiness
@@ -9,9 +9,13 @@ import { homeLayout } from './home-layout.js';
  * repository. An EC P-256 key takes milliseconds, where RSA 2048 takes a quarter of a second.
  * An existing pair is kept, so remaking a home does not change the certificate clients may have pinned.
  */
-export async function ensureCertificate(home: string, hostname = 'localhost'): Promise<void> {
-  const certPath = join(home, homeLayout.cert);
-  const keyPath = join(home, homeLayout.key);
+export async function ensureCertificate(
+  home: string,
+  layout: HomeLayout = homeLayout,
+  hostname = 'localhost',
+): Promise<void> {
+  const certPath = join(home, layout.cert);
+  const keyPath = join(home, layout.key);
   if (existsSync(certPath) && existsSync(keyPath)) return;
   const pems = await generate([{ name: 'commonName', value: hostname }], {
     keyType: 'ec',

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { homeLayout } from './home-layout.js';
+import { dirname } from 'node:path';
 import type { CarbonLog } from './log.js';
 
 /**
@@ -41,12 +40,11 @@ export function crash(exitCode: number, afterMs: number, lifecycleStamp?: string
 
 /**
  * Whether this JVM should ask for a restart (exit 121), at most once per run of the start script. The marker
- * lives under `repository/` because the script empties `tmp/` at start, and names the script's pid (our
+ * (home-layout.ts) lives outside `tmp/` because the MI / API-M scripts empty `tmp/` at start, and names the script's pid (our
  * parent) so that the JVM the script's loop starts next, with the same parent, does not ask again, while a new
  * run of the script does.
  */
-export function claimRestartOnce(carbonHome: string): boolean {
-  const marker = join(carbonHome, homeLayout.restartMarker);
+export function claimRestartOnce(marker: string): boolean {
   const owner = String(process.ppid);
   try {
     if (readFileSync(marker, 'utf8') === owner) return false;
@@ -62,15 +60,14 @@ export function claimRestartOnce(carbonHome: string): boolean {
  * A process the JVM starts and that outlives it: same process group (no setsid), the JVM's stdout and stderr
  * inherited, so a reader waiting only for end-of-file on the console pipe waits for it too. It ends by itself
  * after ten minutes so that a test run that forgets it leaks nothing for long. Its pid goes to the log and to
- * `tmp/sim-grandchild.pid`.
+ * `pidFile` (`tmp/sim-grandchild.pid`).
  */
-export function startGrandchild(carbonHome: string, log: CarbonLog): number | undefined {
+export function startGrandchild(pidFile: string, log: CarbonLog): number | undefined {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.unref();
   if (child.pid === undefined) return undefined;
-  const pidFile = join(carbonHome, homeLayout.grandchildPid);
   mkdirSync(dirname(pidFile), { recursive: true });
   writeFileSync(pidFile, String(child.pid));
   log.write({

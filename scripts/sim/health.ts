@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { portSet } from '../../src/products/catalog.js';
-import type { Flavour } from './flavours.js';
+import type { Carbon4Flavour } from './carbon4-flavours.js';
 import type { RequestHandler } from './listeners.js';
 import type { CarbonLog } from './log.js';
 
@@ -11,7 +11,7 @@ import type { CarbonLog } from './log.js';
  * then 200.
  */
 export interface HealthDeps {
-  readonly flavour: Flavour;
+  readonly flavour: Carbon4Flavour;
   readonly offset: number;
   readonly notReadyMs: number;
   readonly log: CarbonLog;

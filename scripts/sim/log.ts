@@ -4,12 +4,15 @@ import type { ProductId } from '../../src/products/product.js';
 
 /**
  * The simulated server's log: each event goes to the console (stdout) in the product's console pattern and is
- * appended to `repository/logs/wso2carbon.log` in its file pattern, as log4j2 does in the real runtimes.
+ * appended to the product's carbon log (`repository/logs/wso2carbon.log`, Carbon 5 `wso2/server/logs/carbon.log`)
+ * in its file pattern, as log4j2 does in the real runtimes.
  * Patterns (log4j2.properties shipped with each product):
  * - MI console `[%d] %5p {%c{1}} - %m%ex%n`, file `[%d] %5p {%c} - %m%ex%n`
  *   (wso2/micro-integrator `distribution/src/conf/log4j2.properties`);
  * - API-M console `[%d{DEFAULT}] %5p - %c{1} %m%n`, file `TID: [%tenantId] [%appName] [%d] %5p {%c} - %m%ex%n`
- *   (wso2/product-apim `all-in-one-apim/.../conf/log4j2.properties`).
+ *   (wso2/product-apim `all-in-one-apim/.../conf/log4j2.properties`);
+ * - Carbon 5 (SI, SI Tooling, EI Analytics) `[%d] %5p {%c} - %m%ex%n` on the console (conf/server/log4j2.xml,
+ *   carbon5.md "Console"), the same in `wso2/server/logs/carbon.log`.
  * `%d` and `%d{DEFAULT}` are both `yyyy-MM-dd HH:mm:ss,SSS` in local time.
  */
 
@@ -43,6 +46,9 @@ const level = (event: LogEvent): string => event.level.padStart(5);
 const throwable = (event: LogEvent): string => (event.exception === undefined ? '' : `\n${event.exception}`);
 const jul: Layout = (e, ts) => `[${ts}] ${level(e)} {${e.logger}} - ${e.message} \n`;
 
+const fullClassName: Layout = (e, ts) => `[${ts}] ${level(e)} {${e.logger}} - ${e.message}${throwable(e)}\n`;
+const carbon5: ProductLayouts = { console: fullClassName, file: fullClassName };
+
 const layouts: Record<ProductId, ProductLayouts> = {
   mi: {
     console: (e, ts) => `[${ts}] ${level(e)} {${simpleName(e.logger)}} - ${e.message}${throwable(e)}\n`,
@@ -53,6 +59,9 @@ const layouts: Record<ProductId, ProductLayouts> = {
     // -1234 is the super tenant's id; the app name is empty outside a web app.
     file: (e, ts) => `TID: [-1234] [] [${ts}] ${level(e)} {${e.logger}} - ${e.message}${throwable(e)}\n`,
   },
+  si: carbon5,
+  'si-tooling': carbon5,
+  'ei-analytics': carbon5,
 };
 
 export function timestamp(date: Date): string {

@@ -4,7 +4,7 @@ import { parse } from 'smol-toml';
 import type { Product } from '../../src/products/product.js';
 
 /**
- * The two settings of deployment.toml the simulated server honours, and the offset it runs at.
+ * The two settings of deployment.toml the simulated MI / API-M honour (Carbon 5: yaml-config.ts), and the offset it runs at.
  * Precedence as in the real runtimes: the `portOffset` system property wins over `[server] offset`
  * (MI `core/internal/Activator.java` reads `System.getProperty("portOffset", configured)`), which wins over
  * the config template's default (MI 10, API-M 0: `carbon.xml.j2` `{{server.offset | default(...)}}`).
@@ -26,7 +26,7 @@ export function readServerConfig(
   carbonHome: string,
   portOffsetProperty: string | undefined,
 ): ServerConfig {
-  const server = readServerTable(join(carbonHome, product.deploymentToml));
+  const server = readServerTable(join(carbonHome, product.offsetConfig.file));
   const hostname = typeof server.hostname === 'string' ? server.hostname : 'localhost';
   if (portOffsetProperty !== undefined) {
     // Java's Integer.parseInt: an optional sign and digits, nothing else.

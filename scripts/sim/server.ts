@@ -2,15 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type EffectivePort, portSet } from '../../src/products/catalog.js';
+import type { EffectivePort } from '../../src/products/catalog.js';
 import { appendReadyStamp, claimRestartOnce, crash, outputBurst, startGrandchild } from './faults.js';
-import type { Flavour } from './flavours.js';
-import { healthHandler } from './health.js';
-import { homeLayout } from './home-layout.js';
+import type { BindOutcome, Flavour, Opener, RuntimeConfig, Unsatisfied } from './flavour.js';
 import type { Knobs } from './knobs.js';
 import { type Listener, listen } from './listeners.js';
-import { CarbonLog } from './log.js';
-import { readServerConfig, type ServerConfig, ServerConfigError } from './server-config.js';
+import { CarbonLog, type LogEvent } from './log.js';
+import { ServerConfigError } from './server-config.js';
 
 /**
  * The life of one simulated Carbon server: pid file, start-up (early listeners, delay, late listeners, ready
@@ -21,8 +19,9 @@ export interface ServerOptions {
   readonly knobs: Knobs;
   readonly carbonHome: string;
   readonly tmpDir: string;
-  /** The `portOffset` system property, if given. */
-  readonly portOffset: string | undefined;
+  /** System properties from JVM options and program arguments. */
+  readonly properties: ReadonlyMap<string, string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export class SimulatedServer {
@@ -49,33 +48,43 @@ export class SimulatedServer {
     }
     this.log.write(...flavour.preamble(carbonHome, tmpDir));
     const config = this.readConfig();
-    if (knobs.grandchild) startGrandchild(carbonHome, this.log);
+    if (knobs.grandchild) startGrandchild(join(carbonHome, flavour.layout.grandchildPid), this.log);
+    if (config.unsatisfied !== undefined) this.neverReady(config.unsatisfied);
 
-    const ports = portSet(flavour.product, config.offset);
-    const handler = healthHandler({
-      flavour,
-      offset: config.offset,
+    const handler = flavour.handler({
+      config,
       notReadyMs: knobs.notReadyMs,
       log: this.log,
       readyAt: () => this.readyAt,
     });
     const tls = this.readTls();
-    const bindEach = async (selected: EffectivePort[]) => {
-      for (const port of selected) {
-        if (this.stopping) return;
-        this.binding = this.bind(port, config.offset, { tls, handler });
-        await this.binding;
-      }
+    const open: Opener = async (port, say) => {
+      if (this.stopping) return 'stopped';
+      const binding = this.bind(port, say, { tls, handler });
+      this.binding = binding;
+      return binding;
     };
 
-    await bindEach(ports.filter((p) => !flavour.latePorts.has(p.name)));
+    await flavour.openEarly(config, open);
     await new Promise<void>((resolve) => this.later(knobs.startupDelayMs, resolve));
-    await bindEach(ports.filter((p) => flavour.latePorts.has(p.name)));
-    if (this.stopping) return;
+    // Carbon 5 binds its HTTP listeners asynchronously: with WSO2_SIM_NOT_READY_MS they come after the ready line.
+    const lag = flavour.lateListenersLagReady && config.unsatisfied === undefined ? knobs.notReadyMs : 0;
+    if (lag === 0) await flavour.openLate(config, open);
+    if (this.stopping || config.unsatisfied !== undefined) return;
 
     this.readyAt = Date.now();
-    this.log.write(...flavour.readyLines(performance.now(), ports, config.hostname));
+    this.log.write(...flavour.readyLines(performance.now(), config));
+    if (lag > 0) this.later(lag, () => void flavour.openLate(config, open));
     this.afterReady();
+  }
+
+  /** A component that cannot start holds the ready line back for good; the kernel says so from time to time. */
+  private neverReady(unsatisfied: Unsatisfied): void {
+    this.log.write(unsatisfied.reason);
+    this.later(60_000, () => {
+      this.log.write(unsatisfied.pending);
+      this.timers.push(setInterval(() => this.log.write(unsatisfied.pending), 30_000));
+    });
   }
 
   private afterReady(): void {
@@ -89,7 +98,7 @@ export class SimulatedServer {
     }
     if (knobs.restartAfterMs !== undefined) {
       this.later(knobs.restartAfterMs, () => {
-        if (!claimRestartOnce(carbonHome)) return;
+        if (!claimRestartOnce(join(carbonHome, flavour.layout.restartMarker))) return;
         this.log.write(...flavour.restartLines());
         this.exit(121);
       });
@@ -118,19 +127,18 @@ export class SimulatedServer {
 
   private async bind(
     port: EffectivePort,
-    offset: number,
+    say: (outcome: 'bound' | 'busy') => LogEvent[],
     options: Parameters<typeof listen>[1],
-  ): Promise<void> {
-    const { flavour, knobs } = this.options;
+  ): Promise<BindOutcome> {
+    const { knobs } = this.options;
     const result = await listen(port, options);
-    const line = flavour.listenerLine(port, offset);
-    if (line !== undefined) this.log.write(line);
     if (result.ok) {
+      this.log.write(...say('bound'));
       this.listeners.push(result.listener);
-      return;
+      return 'bound';
     }
     if (result.error.code === 'EADDRINUSE') {
-      this.log.write(flavour.bindFailure(port));
+      this.log.write(...say('busy'));
       if (knobs.exitOnBusyPort) {
         this.log.write({
           level: 'ERROR',
@@ -139,7 +147,7 @@ export class SimulatedServer {
         });
         this.exit(1);
       }
-      return;
+      return 'busy';
     }
     // Any other failure (privileged or out-of-range port) is logged and, like a bind failure, survived.
     this.log.write({
@@ -148,6 +156,7 @@ export class SimulatedServer {
       message: `Cannot listen on port ${port.port} (${port.name})`,
       exception: `java.net.SocketException: ${result.error.message}`,
     });
+    return 'failed';
   }
 
   /** Graceful shutdown: a signal (the JVM's shutdown hook, exit 128 + signal) or the console (exit 0). */
@@ -174,10 +183,10 @@ export class SimulatedServer {
     }
   }
 
-  private readConfig(): ServerConfig {
-    const { flavour, carbonHome, portOffset } = this.options;
+  private readConfig(): RuntimeConfig {
+    const { flavour, carbonHome, properties, env } = this.options;
     try {
-      return readServerConfig(flavour.product, carbonHome, portOffset);
+      return flavour.readConfig({ carbonHome, properties, env });
     } catch (error) {
       if (!(error instanceof ServerConfigError)) throw error;
       this.log.write({
@@ -192,29 +201,32 @@ export class SimulatedServer {
 
   private readTls(): { key: string; cert: string } | undefined {
     try {
-      const at = (file: string) => readFileSync(join(this.options.carbonHome, file), 'utf8');
-      return { key: at(homeLayout.key), cert: at(homeLayout.cert) };
+      const { carbonHome, flavour } = this.options;
+      const at = (file: string) => readFileSync(join(carbonHome, file), 'utf8');
+      return { key: at(flavour.layout.key), cert: at(flavour.layout.cert) };
     } catch {
       this.log.write({
         level: 'WARN',
         logger: 'org.wso2.carbon.sim.Listener',
-        message: `No certificate at ${homeLayout.cert}: HTTPS ports accept plain TCP only`,
+        message: `No certificate at ${this.options.flavour.layout.cert}: HTTPS ports accept plain TCP only`,
       });
       return undefined;
     }
   }
 
   /**
-   * `wso2carbon.pid` holds the JVM's own pid, never removed (stale after any stop). MI writes the bare pid
-   * (`server/Main.java` `writePID`); carbon-kernel pads API-M's with a newline and NUL bytes to 100 bytes.
+   * The pid file holds the JVM's own pid, never removed (stale after any stop). MI and Carbon 5 write the bare
+   * pid (`server/Main.java`, carbon-kernel 5 launcher `Main.writePID`); carbon-kernel 4 pads API-M's with a
+   * newline and NUL bytes to 100 bytes.
    */
   private writePidFile(): void {
-    const { product } = this.options.flavour;
+    const { flavour, carbonHome, properties } = this.options;
+    const { product } = flavour;
     const pid = String(process.pid);
     const content = product.id === 'apim' ? Buffer.alloc(100, 0) : Buffer.from(pid);
     if (product.id === 'apim') content.write(`${pid}\n`);
     try {
-      writeFileSync(join(this.options.carbonHome, product.pidFile), content);
+      writeFileSync(flavour.pidFile(carbonHome, properties), content);
     } catch (error) {
       // MI's `writePID` only warns when it cannot write the file.
       this.log.write({

@@ -1,5 +1,8 @@
-import type { ProductId } from '../../src/products/product.js';
 import { diagnosticsMainClass, flavourOf } from './flavours.js';
+import { controlWords, javaLookup, jdkVersion, selfLocation } from './sh-fragments.js';
+
+/** The products whose start scripts this file writes (Carbon 5's: carbon5-script.ts). */
+export type Carbon4Id = 'mi' | 'apim';
 
 /**
  * The text of a simulated home's start script, diagnostics launcher and Windows stubs. The start scripts are
@@ -30,7 +33,7 @@ interface ScriptFacts {
   readonly properties: readonly string[];
 }
 
-const facts: Record<ProductId, ScriptFacts> = {
+const facts: Record<Carbon4Id, ScriptFacts> = {
   mi: {
     title: 'WSO2 Micro Integrator',
     scriptName: 'micro-integrator.sh',
@@ -60,7 +63,7 @@ const facts: Record<ProductId, ScriptFacts> = {
   },
 };
 
-export function startScript(product: ProductId): string {
+export function startScript(product: Carbon4Id): string {
   const f = facts[product];
   const { version, mainClass } = flavourOf(product);
   const [minJdk, maxJdk] = f.jdkRange;
@@ -83,49 +86,14 @@ export function startScript(product: ProductId): string {
 # Not WSO2 code: our own sh that behaves like the real bin/${f.scriptName} wherever a supervisor can tell
 # (scripts/sim/README.md). The "JVM" it runs is the simulator's Node.js program, behind a fake JDK.
 
-# The script's own file, following symlinks so that a linked script still finds its home.
-self=$0
-while [ -h "$self" ]; do
-  target=$(readlink "$self")
-  case $target in
-    /*) self=$target ;;
-    *) self=$(dirname "$self")/$target ;;
-  esac
-done
-
+${selfLocation}
 # An inherited CARBON_HOME wins over the script's location: every instance started with it shares one home.
 [ -z "$CARBON_HOME" ] && CARBON_HOME=$(cd "$(dirname "$self")/.." && pwd)
 
-if [ -z "$JAVACMD" ]; then
-  if [ -n "$JAVA_HOME" ]; then
-    JAVACMD="$JAVA_HOME/bin/java"
-  else
-    JAVACMD=java
-  fi
-fi
-if [ ! -x "$JAVACMD" ]; then
-  echo "Error: JAVA_HOME is not defined correctly."
-  echo " CARBON cannot execute $JAVACMD"
-  exit 1
-fi
-if [ -z "$JAVA_HOME" ]; then
-  echo "You must set the JAVA_HOME variable before running CARBON."
-  exit 1
-fi
-
+${javaLookup}
 # Minimal --start / --stop / --restart (a supervisor runs the script in the foreground and uses none of them).
 # Arguments are split on blanks, as the real script's unquoted loop splits them.
-command=run
-others=
-for arg in $*; do
-  case $arg in
-    start | -start | --start) command=start ;;
-    stop | -stop | --stop) command=stop ;;
-    restart | -restart | --restart) command=restart ;;
-    *) others="$others $arg" ;;
-  esac
-done
-pid_file="$CARBON_HOME/wso2carbon.pid"
+${controlWords}pid_file="$CARBON_HOME/wso2carbon.pid"
 recorded_pid() {
   # API-M pads the pid file with NUL bytes.
   tr -d '\\000' < "$pid_file" 2> /dev/null
@@ -155,8 +123,7 @@ case $command in
 esac
 
 # JDK version as major * 100 + minor ("17.0.10" -> 1700, "1.8.0_412" -> 108), read from java -version.
-jdk=$("$JAVACMD" -version 2>&1 | awk -F '"' '/version/ { split($2, part, "."); print part[1] * 100 + part[2]; exit }')
-if [ "\${jdk:-0}" -lt ${minJdk} ] || [ "\${jdk:-0}" -gt ${maxJdk} ]; then
+${jdkVersion}if [ "\${jdk:-0}" -lt ${minJdk} ] || [ "\${jdk:-0}" -gt ${maxJdk} ]; then
   ${f.unsupportedJdk}${f.stopOnUnsupportedJdk ? '\n  exit 0' : ''}
 fi
 ${
@@ -225,11 +192,10 @@ exec "$JAVACMD" $JAVA_OPTS $JVM_MEM_OPTS -Dapp.name=runtime-diagnostics -Dapp.pi
 }
 
 /** Windows stubs: the simulated homes run on POSIX sh only. */
-export function batStub(product: ProductId): string {
-  const sh = facts[product].scriptName;
+export function batStub(title: string, sh: string): string {
   return [
     '@echo off',
-    `echo This simulated ${facts[product].title} home runs on POSIX sh only: use bin/${sh}`,
+    `echo This simulated ${title} home runs on POSIX sh only: use ${sh}`,
     'exit /b 1',
     '',
   ].join('\r\n');

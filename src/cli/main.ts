@@ -5,6 +5,7 @@ import { locateManifest } from '../manifest/locate.js';
 import type { CommandContext } from './context.js';
 import { printJson } from './print.js';
 import { reportError } from './report-error.js';
+import { suggestReadOnly } from './suggest.js';
 
 /**
  * The command line: parses arguments and hands each command its context. Command modules are imported
@@ -47,8 +48,18 @@ const program = new Command('wso2-supervisor')
   .option('--json', 'print one JSON document on stdout')
   .enablePositionalOptions()
   .exitOverride()
+  .helpCommand('help [command]', 'show help for a command (exit 0)')
   .showSuggestionAfterError()
-  .showHelpAfterError('(run wso2-supervisor --help for usage)');
+  .showHelpAfterError('(run wso2-supervisor help for usage)');
+
+// An unknown command: commander would suggest any command, `stop` for `shw` among them; suggest.ts
+// proposes only read-only ones.
+program.on('command:*', (operands: string[]) => {
+  const typed = operands[0] ?? '';
+  const suggestion = suggestReadOnly(typed);
+  const hint = suggestion === undefined ? '' : `\n(Did you mean ${suggestion}?)`;
+  program.error(`error: unknown command '${typed}'${hint}`, { code: 'commander.unknownCommand' });
+});
 
 /**
  * A command, taking the global options after its name too (`plan --json`), except `-f` where the command
@@ -105,26 +116,49 @@ command('up')
     'with -d: give up waiting after this long (default: until every autostart instance has settled)',
   )
   .addOption(new Option('--daemon').hideHelp())
-  .description('start the supervisor (foreground, or -d as a daemon) and the autostart instances')
+  .description(
+    'start the supervisor (foreground, or -d as a daemon) and the autostart instances; -d while one runs applies the manifest (as reload) and starts the stopped autostart instances',
+  )
   .action(action(() => import('./commands/up.js')));
 
 command('status')
+  .aliases(['ps', 'ls', 'list'])
   .argument('[name]', 'one instance')
   .description(
-    'each instance: state, offset, pid, uptime, restarts, CPU and memory of its tree, health, last exit',
+    'each instance: state, offset, pid (the JVM once known), uptime of the current run, restarts, CPU and memory of its tree, health, last exit (aliases: ps, ls, list)',
   )
   .action(action(() => import('./commands/status.js')));
 
+command('describe')
+  .alias('show')
+  .argument('<name>', 'the instance')
+  .description(
+    'everything about one instance: product, home, script and arguments, offset and why, ports with purpose, URL and placement, readiness, health, restarts, pids, log paths, environment names',
+  )
+  .action(action(() => import('./commands/describe.js')));
+
 command('logs', false)
-  .argument('[name]', 'the instance whose captured output to show')
+  .argument('[name]', 'the instance whose captured output to show (none: every instance, prefixed "name | ")')
   .option('-f, --follow', 'keep printing new lines')
-  .option('-n, --lines <N>', 'how many last lines to print', '50')
+  .option(
+    '-n, --lines <N>',
+    'how many last lines to print (of each instance); 0 with -f: only new lines (default: 50, or all since --since)',
+  )
+  .option(
+    '--since <WHEN>',
+    'only lines from this time on: a duration back from now (30s, 10m, 2h, 1d) or a local date and time (2025-06-01 14:00, ISO 8601). ' +
+      "A line's time is the one it begins with (the product's [yyyy-MM-dd HH:mm:ss,SSS], the supervisor's markers, a JSON time), " +
+      "else that of the line above it; lines before any time are shown unless a later time, or the file's last change, is older",
+  )
   .option(
     '--carbon',
-    "the product's own <home>/repository/logs/wso2carbon.log instead of the captured output",
+    "the product's own Carbon log instead of the captured output (MI, API-M: repository/logs/wso2carbon.log; SI, Tooling, EI Analytics: wso2/server/logs/carbon.log)",
   )
   .option('--supervisor', "the supervisor's own log")
-  .description("an instance's captured stdout and stderr, or the supervisor's log")
+  .option('--no-color', 'no colours (also: NO_COLOR set, or output not a terminal)')
+  .description(
+    "captured stdout and stderr of one instance, or of every instance interleaved (--json: JSON lines {instance, line, time}), or the supervisor's log",
+  )
   .action(action(() => import('./commands/logs.js')));
 
 for (const verb of ['start', 'stop', 'restart'] as const) {
@@ -148,7 +182,11 @@ try {
   await program.parseAsync();
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
-  const helpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+  // `help` and `--help` exit 0; bare `wso2-supervisor` shows the help as an error (commander's exit code 1).
+  const helpOrVersion =
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    (error.code === 'commander.help' && error.exitCode === 0);
   if (helpOrVersion) process.exitCode = exitCodes.ok;
   else {
     if (process.argv.includes('--json')) printJson({ ok: false, error: 'usage', message: error.message });

@@ -19,9 +19,22 @@ const settledStates = new Set(['running', 'failed', 'exited', 'stopped']);
 export async function followStartUp(
   manifest: Manifest,
   supervisorPid: number,
-  options: { wait: boolean; json: boolean; timeoutMs?: number },
+  options: {
+    wait: boolean;
+    json: boolean;
+    timeoutMs?: number;
+    /**
+     * Instances asked to start at `at` (an `up -d` again): not settled until they have left the state they
+     * were in, unless the request was refused.
+     */
+    started?: { readonly names: readonly string[]; readonly at: number; readonly refused: () => boolean };
+  },
 ): Promise<number> {
   const { stateDir } = manifest;
+  const moved = (i: InstanceSnapshot) =>
+    !options.started?.names.includes(i.name) ||
+    options.started.refused() ||
+    (i.machine.since ?? 0) >= options.started.at;
   if (!options.wait) {
     if (options.json) printJson({ ok: true, supervisorPid, stateDir });
     else printText(`Supervisor running (pid ${supervisorPid}), state folder ${stateDir}.`);
@@ -44,7 +57,7 @@ export async function followStartUp(
       if (shown.get(instance.name) !== key) printText(`${instance.name}: ${progressLine(instance)}`);
       shown.set(instance.name, key);
     }
-    const settled = instances.every((i) => i !== undefined && settledStates.has(i.machine.state));
+    const settled = instances.every((i) => i !== undefined && moved(i) && settledStates.has(i.machine.state));
     const timedOut = Date.now() >= deadline;
     if (settled || timedOut) return summarise(status, instances, timedOut, options);
     await new Promise((resolve) => setTimeout(resolve, 200));

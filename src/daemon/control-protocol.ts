@@ -59,6 +59,7 @@ export const reloadAnswerSchema = z.object({
   added: z.array(z.string()),
   removed: z.array(z.string()),
   changed: z.array(z.string()),
+  retuned: z.array(z.string()).default([]),
   unchanged: z.array(z.string()),
 });
 export type ReloadAnswer = z.infer<typeof reloadAnswerSchema>;

@@ -49,7 +49,7 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
   const offsets = plan.instances.map((i) => ({
     instance: i.name,
     offset: i.offset,
-    why: describeReason(i.reason),
+    why: describeReason(i.reason, i.product),
   }));
   log.info({ event: 'up', manifest: manifest.file, stateDir: manifest.stateDir, offsets }, 'supervisor up');
   await fleet.flush();

@@ -1,13 +1,16 @@
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { prettyLineStream, wantsColour } from './pretty-line.js';
 
 /** The supervisor's own log is state changes only; past this size it is set aside at start-up. */
 const rotateAtBytes = 10 * 1024 * 1024;
 
 /**
- * Structured events (pino JSON lines) to `<stateDir>/logs/supervisor.log`, and to the terminal: pretty on
- * a TTY (NO_COLOR honoured), JSON lines otherwise so that scripts and journald can parse them.
+ * Structured events (pino JSON lines) to `<stateDir>/logs/supervisor.log`, and to the terminal: one line
+ * per event on a TTY, as `logs --supervisor` shows them (NO_COLOR honoured), JSON lines otherwise so that
+ * scripts and journald can parse them. Each line has one `pid`, the supervisor's (pino's base): where an
+ * event concerns an instance's process, that pid is logged under another name (`scriptPid`, `jvmPid`).
  */
 export async function supervisorLogger(
   stateDir: string,
@@ -22,8 +25,7 @@ export async function supervisorLogger(
   // only for a terminal, so a daemon does not carry it.
   const streams: pino.StreamEntry[] = [{ stream: fileStream }];
   if (options.terminal && process.stdout.isTTY) {
-    const { default: pretty } = await import('pino-pretty');
-    streams.push({ stream: pretty({ colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', sync: true }) });
+    streams.push({ stream: await prettyLineStream(wantsColour(process.stdout)) });
   } else if (options.terminal) {
     streams.push({ stream: pino.destination({ dest: 1, sync: true }) });
   }

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
-import { access, readFile, realpath, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { ManifestProblem } from '../errors.js';
 import { maxOffset, productOf } from '../products/catalog.js';
 import { type ProductId, productIds } from '../products/product.js';
+import { readConfigOffset } from './config-offset.js';
 import { jsonPath } from './json-path.js';
 
 /** What the file system says about one instance's home. */
@@ -45,20 +45,31 @@ async function checkHome(entry: unknown, index: number, manifestDir: string): Pr
   const script = path.resolve(home, custom ? (item.script as string) : product.startScript.sh);
   const scriptPath = custom ? jsonPath(['instances', index, 'script']) : where;
   const problems: ManifestProblem[] = [];
+  for (const refused of product.refusedHomes ?? []) {
+    if (await exists(path.join(home, refused.marker)))
+      return {
+        index,
+        home,
+        problems: [{ path: where, message: `${home}: ${refused.message}`, hint: refused.hint }],
+      };
+  }
   const scriptProblem = await checkScript(script, scriptPath, product.displayName);
   if (scriptProblem) problems.push(scriptProblem);
-  const config = await readConfigOffset(path.join(home, product.deploymentToml), where, maxOffset(product));
+  const configFile = path.join(home, product.offsetConfig.file);
+  const config = await readConfigOffset(product, configFile, where, maxOffset(product));
   if ('problem' in config) problems.push(config.problem);
   const configOffset = 'offset' in config ? config.offset : undefined;
   return { index, home, script, ...(configOffset === undefined ? {} : { configOffset }), problems };
 }
 
-async function checkScript(script: string, where: string, productName: string) {
-  const exists = await access(script, constants.F_OK).then(
+const exists = (file: string) =>
+  access(file, constants.F_OK).then(
     () => true,
     () => false,
   );
-  if (!exists) {
+
+async function checkScript(script: string, where: string, productName: string) {
+  if (!(await exists(script))) {
     return {
       path: where,
       message: `no start script at ${script}`,
@@ -73,33 +84,4 @@ async function checkScript(script: string, where: string, productName: string) {
     return { path: where, message: `${script} is not executable`, hint: `Run: chmod +x ${script}` };
   }
   return undefined;
-}
-
-type ConfigOffset = { offset: number } | { problem: ManifestProblem } | Record<string, never>;
-
-/** `[server] offset` of a deployment.toml; absent file or key: nothing. */
-async function readConfigOffset(file: string, where: string, limit: number): Promise<ConfigOffset> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  let offset: unknown;
-  try {
-    offset = (parseToml(text).server as { offset?: unknown } | undefined)?.offset;
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0];
-    return {
-      problem: { path: where, message: `${file} is not valid TOML: ${reason}`, hint: 'Fix that file.' },
-    };
-  }
-  if (offset === undefined) return {};
-  if (typeof offset === 'bigint' && offset >= 0n && offset <= BigInt(limit))
-    return { offset: Number(offset) };
-  if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 && offset <= limit)
-    return { offset };
-  return {
-    problem: {
-      path: where,
-      message: `${file} sets [server] offset = ${String(offset)}, not a whole number from 0 to ${limit}`,
-      hint: 'Fix it there, or remove it and let the supervisor choose.',
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { productOf } from '../products/catalog.js';
 import type { ProductId } from '../products/product.js';
 import type { ManifestInput, ReadinessOverride, RestartPolicy } from './schema.js';
 
@@ -95,7 +96,10 @@ export function resolveManifest(
       startTimeoutSeconds:
         instance.startTimeoutSeconds ?? shared.startTimeoutSeconds ?? builtInDefaults.startTimeoutSeconds,
       stopTimeoutSeconds:
-        instance.stopTimeoutSeconds ?? shared.stopTimeoutSeconds ?? builtInDefaults.stopTimeoutSeconds,
+        instance.stopTimeoutSeconds ??
+        shared.stopTimeoutSeconds ??
+        productOf(instance.product).stopTimeoutSeconds ??
+        builtInDefaults.stopTimeoutSeconds,
       ...(instance.readiness === undefined ? {} : { readiness: instance.readiness }),
       ...(unhealthyAfterSeconds === undefined ? {} : { unhealthyAfterSeconds }),
       logs: layer(builtInDefaults.logs, shared.logs, instance.logs),

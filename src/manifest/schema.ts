@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalog, maxOffset } from '../products/catalog.js';
-import { productIds } from '../products/product.js';
+import { type ProductId, productIds } from '../products/product.js';
 import { instanceNameMaxLength, instanceNamePattern } from './instance-name.js';
 
 /**
@@ -118,7 +118,8 @@ export const instanceSchema = z
       })
       .optional()
       .meta({
-        description: 'Pinned port offset (-DportOffset=N), or "auto" (default) to let the planner choose.',
+        description:
+          'Pinned port offset, or "auto" (default) to let the planner choose. It reaches MI and API-M as -DportOffset=N, the Carbon 5 runtimes (si, si-tooling, ei-analytics) as WSO2_CARBON__PORTS_OFFSET=N.',
       }),
     dependsOn: z
       .array(z.string({ error: 'dependsOn entries must be instance names' }), {
@@ -143,6 +144,8 @@ export const instanceSchema = z
         params: { hint: `Use an offset from 0 to ${limit} for ${instance.product}.` },
       });
     }
+    for (const problem of offsetSetByHand(instance.product, instance.args ?? [], instance.env ?? {}))
+      ctx.addIssue({ code: 'custom', ...problem });
     const pattern = instance.readiness && 'log' in instance.readiness ? instance.readiness.log : undefined;
     if (pattern !== undefined && !isRegExp(pattern)) {
       ctx.addIssue({
@@ -164,6 +167,24 @@ export const instanceSchema = z
       });
     }
   });
+
+/** An argument or variable that would set the offset or move a port behind the planner's back. */
+function offsetSetByHand(product: ProductId, args: readonly string[], env: Readonly<Record<string, string>>) {
+  const { offsetSetting, fixedPortOverride } = catalog[product];
+  const hint = 'Remove it: set "offset" instead, and the supervisor passes it on with every port it plans.';
+  const problems = [];
+  const property = offsetSetting.kind === 'argument' ? `-D${offsetSetting.property}` : undefined;
+  const argument = property === undefined ? -1 : args.findIndex((a) => a.split('=')[0] === property);
+  if (argument >= 0)
+    problems.push({ path: ['args', argument], message: `args sets ${property}`, params: { hint } });
+  const owned = [
+    ...(offsetSetting.kind === 'environment' ? [offsetSetting.variable] : []),
+    ...(fixedPortOverride ? [`${fixedPortOverride.prefix}_`] : []),
+  ];
+  for (const name of Object.keys(env).filter((n) => owned.some((o) => n === o || n.startsWith(o))))
+    problems.push({ path: ['env', name], message: `env sets ${name}`, params: { hint } });
+  return problems;
+}
 
 function isHttpUrl(url: string): boolean {
   return /^https?:\/\//.test(url) && URL.canParse(url);

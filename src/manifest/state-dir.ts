@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { ManifestError, UsageError } from '../errors.js';
 import { parseJson } from './parse-json.js';
+
+/** Where the state folder is when neither `--state-dir` nor the manifest's `stateDir` says. */
+const defaultStateDir = '.wso2-supervisor';
+
+const require = createRequire(import.meta.url);
 
 /**
  * The state folder, found without validating the whole manifest (read-only commands such as status and
@@ -11,11 +17,70 @@ import { parseJson } from './parse-json.js';
 export async function stateDirOf(manifestFile: string, override: string | undefined): Promise<string> {
   if (override !== undefined) return path.resolve(override);
   const text = await readFile(manifestFile, 'utf8').catch(() => {
-    throw new UsageError(
-      `manifest ${manifestFile}: no such file. Pass it with -f FILE, or the state folder with --state-dir.`,
-    );
+    throw missingManifest(manifestFile);
   });
-  const stateDir = (parseJson(text, manifestFile) as { stateDir?: unknown } | null)?.stateDir;
+  return fromManifest(manifestFile, parseJson(text, manifestFile));
+}
+
+/** The state folder, and why the default one was taken instead of the manifest's (a sentence). */
+export interface FoundStateDir {
+  readonly stateDir: string;
+  readonly fallback?: string;
+}
+
+/**
+ * As {@link stateDirOf}, for the commands that need only the state folder (status, logs, describe, stop,
+ * down): a manifest that cannot be read or parsed (a typo while editing it) must not lock the user out of
+ * a running fleet. Then the `stateDir` that a tolerant parse still finds in the text is taken (a typo
+ * elsewhere leaves it readable), else the default folder next to the manifest, and `fallback` says so. A
+ * manifest that does not exist is still an error: the user most likely wants `-f`.
+ */
+export async function findStateDir(
+  manifestFile: string,
+  override: string | undefined,
+): Promise<FoundStateDir> {
+  if (override !== undefined) return { stateDir: path.resolve(override) };
+  let text: string;
+  try {
+    text = await readFile(manifestFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingManifest(manifestFile);
+    return fallBack(manifestFile, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  try {
+    return { stateDir: fromManifest(manifestFile, parseJson(text, manifestFile)) };
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    const where = error.problems[0]?.path;
+    return fallBack(manifestFile, `it is not valid JSON${where ? ` (${where})` : ''}`, text);
+  }
+}
+
+function fallBack(manifestFile: string, why: string, text?: string): FoundStateDir {
+  const salvaged = text === undefined ? undefined : tolerantParse(text);
+  const stateDir = fromManifest(manifestFile, salvaged);
+  const which = fromManifest(manifestFile, undefined) === stateDir ? 'the default' : 'its';
+  return { stateDir, fallback: `manifest ${manifestFile}: ${why}; using ${which} state folder ${stateDir}` };
+}
+
+/** What jsonc-parser makes of a broken text: as much of the document as it can read. */
+function tolerantParse(text: string): unknown {
+  const { parse } = require('jsonc-parser') as typeof import('jsonc-parser');
+  try {
+    return parse(text, [], { allowTrailingComma: true });
+  } catch {
+    return undefined; // nested too deep for its recursion
+  }
+}
+
+function fromManifest(manifestFile: string, manifest: unknown): string {
+  const stateDir = (manifest as { stateDir?: unknown } | null | undefined)?.stateDir;
   const dir = path.dirname(path.resolve(manifestFile));
-  return path.resolve(dir, typeof stateDir === 'string' && stateDir !== '' ? stateDir : '.wso2-supervisor');
+  return path.resolve(dir, typeof stateDir === 'string' && stateDir !== '' ? stateDir : defaultStateDir);
+}
+
+function missingManifest(manifestFile: string): UsageError {
+  return new UsageError(
+    `manifest ${manifestFile}: no such file. Pass it with -f FILE, or the state folder with --state-dir.`,
+  );
 }

@@ -1,4 +1,6 @@
 import type { PortHolder } from '../errors.js';
+import { productOf } from '../products/catalog.js';
+import { offsetKeyOf, type ProductId } from '../products/product.js';
 import type { OffsetReason, PlannedInstance, PlanProblem } from './planner.js';
 
 /** Plain-language renderings of the planner's findings, shared by `plan`, `ports` and `--json`. */
@@ -7,16 +9,20 @@ export function describeHolder(holder: PortHolder | null | undefined): string {
   return holder ? `in use by pid ${holder.pid} (${holder.command || 'unknown command'})` : 'in use';
 }
 
-export function describeReason(reason: OffsetReason): string {
+export function describeReason(reason: OffsetReason, product: ProductId): string {
   switch (reason.kind) {
     case 'pinned':
       return 'pinned in the manifest';
-    case 'config':
-      return 'pinned by [server] offset in deployment.toml';
+    case 'config': {
+      const config = productOf(product).offsetConfig;
+      return `pinned by ${offsetKeyOf(config)} in ${config.file}`;
+    }
     case 'kept':
       return 'kept from the last run';
     case 'default':
       return 'product default';
+    case 'lowest':
+      return `lowest free offset from offsets.min (${reason.min})`;
     case 'moved': {
       const by =
         'instance' in reason.blockedBy

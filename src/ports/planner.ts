@@ -1,5 +1,5 @@
 import type { PortHolder } from '../errors.js';
-import { type EffectivePort, maxOffset, portSet, productOf } from '../products/catalog.js';
+import { type EffectivePort, maxOffset, portAt, portSet, productOf } from '../products/catalog.js';
 import type { Product, ProductId } from '../products/product.js';
 import type { ProbeResults } from './port-status.js';
 
@@ -34,6 +34,8 @@ export type OffsetReason =
   | { readonly kind: 'config' }
   | { readonly kind: 'kept' }
   | { readonly kind: 'default' }
+  /** The product's default is below the manifest's `offsets.min`: the lowest free one from there. */
+  | { readonly kind: 'lowest'; readonly min: number }
   | {
       readonly kind: 'moved';
       /** The offset it would have had (last run's, or the product default). */
@@ -147,7 +149,11 @@ export function plan(input: PlannerInput): Plan {
     // The first candidate is only passed over when something blocked it.
     const reason: OffsetReason =
       first.blocker === undefined
-        ? { kind: chosen === preferred ? 'kept' : 'default' }
+        ? chosen === preferred
+          ? { kind: 'kept' }
+          : chosen === product.defaultOffset
+            ? { kind: 'default' }
+            : { kind: 'lowest', min: input.offsets.min }
         : { kind: 'moved', from: first.offset, ...first.blocker };
     claim(instance, chosen, reason);
   }
@@ -195,9 +201,9 @@ function blockerOf(
   probes: ProbeResults,
   self: string,
 ) {
-  // The search's hot loop: ports come straight from the bases, and nothing is allocated until a hit.
-  for (const { base } of product.ports) {
-    const port = base + offset;
+  // The search's hot loop: ports come straight from the catalog, and nothing is allocated until a hit.
+  for (const spec of product.ports) {
+    const port = portAt(spec, product, offset);
     const owner = claimed.get(port);
     if (owner !== undefined) return { port, blockedBy: { instance: owner } } satisfies Blocker;
     const status = probes.get(port);

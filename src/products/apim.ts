@@ -22,7 +22,13 @@ export const apim: Product = {
   displayName: 'WSO2 API Manager',
   defaultOffset: 0,
   startScript: { sh: 'bin/api-manager.sh', bat: 'bin/api-manager.bat' },
-  deploymentToml: 'repository/conf/deployment.toml',
+  offsetSetting: { kind: 'argument', property: 'portOffset' },
+  offsetConfig: {
+    file: 'repository/conf/deployment.toml',
+    format: 'toml',
+    key: ['server', 'offset'],
+    shipsDefault: false,
+  },
   carbonLog: 'repository/logs/wso2carbon.log',
   pidFile: 'wso2carbon.pid',
   ports: [

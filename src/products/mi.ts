@@ -18,7 +18,13 @@ export const mi: Product = {
   displayName: 'WSO2 Micro Integrator',
   defaultOffset: 10,
   startScript: { sh: 'bin/micro-integrator.sh', bat: 'bin/micro-integrator.bat' },
-  deploymentToml: 'conf/deployment.toml',
+  offsetSetting: { kind: 'argument', property: 'portOffset' },
+  offsetConfig: {
+    file: 'conf/deployment.toml',
+    format: 'toml',
+    key: ['server', 'offset'],
+    shipsDefault: false,
+  },
   carbonLog: 'repository/logs/wso2carbon.log',
   pidFile: 'wso2carbon.pid',
   ports: [

@@ -44,6 +44,8 @@ export const waitSchema = z.discriminatedUnion('kind', [
     target: z.string(),
     answer: answerSchema.optional(),
   }),
+  /** The readiness check answers, but a listener that announces its bind has not said so yet. */
+  z.object({ kind: z.literal('listeners'), since: z.number(), ports: z.array(z.number().int()) }),
   z.object({
     kind: z.literal('port'),
     since: z.number(),

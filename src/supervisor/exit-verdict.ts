@@ -13,6 +13,8 @@ const shutdownWindow = 30;
 export function isGracefulShutdown(product: Product, lastLines: readonly string[]): boolean {
   const recent = lastLines.slice(-shutdownWindow);
   const opening = product.shutdownLines[0];
+  // Carbon 5 logs no shutdown at all: an exit nobody asked for is never a clean one.
+  if (opening === undefined) return false;
   const lastShutdown = findLastIndex(recent, (line) => opening.test(line));
   if (lastShutdown < 0) return false;
   return !recent.slice(lastShutdown + 1).some((line) => product.readyLine.test(line));

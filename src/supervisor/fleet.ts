@@ -5,7 +5,7 @@ import type { Plan } from '../ports/planner.js';
 import { type StateDocument, StateFile, stateVersion } from '../state/state-file.js';
 import { adoptRuns } from './fleet-adoption.js';
 import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
-import { launchDigest } from './launch-digest.js';
+import { diffReload, type ReloadDiff } from './reload-diff.js';
 
 /**
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,
@@ -15,12 +15,7 @@ export type RunnerDefaults = Partial<
   Pick<RunnerOptions, 'probeIntervalMs' | 'healthIntervalMs' | 'healthTimeoutMs' | 'clock' | 'random'>
 >;
 
-export interface ReloadSummary {
-  readonly added: string[];
-  readonly removed: string[];
-  readonly changed: string[];
-  readonly unchanged: string[];
-}
+export type ReloadSummary = ReloadDiff;
 
 export class Fleet extends EventEmitter {
   private readonly instances = new Map<
@@ -56,39 +51,41 @@ export class Fleet extends EventEmitter {
 
   /**
    * Applies a new manifest (already validated and planned): added instances start (if autostart), removed
-   * ones stop and go, changed ones (settings or offset) restart, and unchanged ones are not touched.
+   * ones stop and go, and changed ones get runners with the new settings. A change of what the JVM sees
+   * (script, arguments, environment, home, offset: the launch digest) restarts it; any other change (restart
+   * policy, timeouts, readiness) is applied to the live run, handed over to the new runner as an adoption.
+   * Unchanged ones are not touched.
    */
   async reload(manifest: Manifest, plan: Plan): Promise<ReloadSummary> {
-    const offsets = new Map(plan.instances.map((i) => [i.name, i.offset]));
-    const next = new Map(manifest.instances.map((i) => [i.name, i]));
-    const removed = this.names.filter((name) => !next.has(name));
-    const added = [...next.keys()].filter((name) => !this.instances.has(name));
-    const changed = this.names.filter((name) => {
-      const entry = this.instances.get(name);
-      const config = next.get(name);
-      if (entry === undefined || config === undefined) return false;
-      const offset = offsets.get(name) ?? entry.offset;
-      // Against what runs, too: a run adopted from before an edit was launched with the old settings.
-      const running = entry.runner.snapshot().launch;
-      const relaunch = running !== undefined && running !== launchDigest(config, offset);
-      return JSON.stringify(entry.config) !== JSON.stringify(config) || entry.offset !== offset || relaunch;
+    const current = [...this.instances].map(([name, { config, offset, runner }]) => {
+      return { name, config, offset, running: runner.snapshot().launch };
     });
-    const unchanged = this.names.filter((name) => next.has(name) && !changed.includes(name));
-    const wasUp = new Set(changed.filter((name) => this.runner(name).state !== 'stopped'));
-    await this.stop([...removed, ...changed]);
+    const { added, removed, changed, retuned, unchanged } = diffReload(current, manifest, plan);
+    const next = new Map(manifest.instances.map((i) => [i.name, i]));
+    const live = new Map(
+      retuned.flatMap((name) => {
+        const snapshot = this.runner(name).handOver();
+        return snapshot ? [[name, snapshot] as const] : [];
+      }),
+    );
+    // A retuned instance with no live run to hand over is replaced like a changed one.
+    const replaced = [...changed, ...retuned.filter((name) => !live.has(name))];
+    const wasUp = new Set(replaced.filter((name) => this.runner(name).state !== 'stopped'));
+    await this.stop([...removed, ...replaced]);
     // The old runners leave the fleet at once, the new ones are placed, and only then do the old ones'
     // log writers get their bounded wait: no event meanwhile meets a fleet naming a runner it no longer has.
-    const leaving = [...removed, ...changed].flatMap((name) => {
+    const leaving = [...removed, ...replaced].flatMap((name) => {
       const entry = this.instances.get(name);
       this.instances.delete(name);
       return entry ? [entry.runner] : [];
     });
-    this.place(manifest, plan, [...added, ...changed]);
+    this.place(manifest, plan, [...added, ...changed, ...retuned]);
+    for (const [name, snapshot] of live) this.runner(name).adopt(snapshot);
     await Promise.all(leaving.map((runner) => runner.close()));
-    this.log.info({ event: 'reload', added, removed, changed, unchanged }, 'manifest reloaded');
-    this.start([...added, ...changed].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
+    this.log.info({ event: 'reload', added, removed, changed, retuned, unchanged }, 'manifest reloaded');
+    this.start([...added, ...replaced].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
     this.changed();
-    return { added, removed, changed, unchanged };
+    return { added, removed, changed, retuned, unchanged };
   }
 
   /** Makes runners for the named instances of a manifest, at their planned offsets. */

@@ -138,6 +138,22 @@ export abstract class InstanceLifecycle extends EventEmitter {
     if (await this.output.check()) this.emit('change');
   }
 
+  /**
+   * Lets go of a live run without stopping it, so that a runner with new settings adopts it (a reload that
+   * changes nothing the JVM sees). Undefined, and nothing let go, when there is no settled run to hand over:
+   * none, or one being launched or stopped.
+   */
+  handOver(): InstanceSnapshot | undefined {
+    const run = this.run;
+    if (run === undefined || run.over || !['starting', 'running'].includes(this.state)) return undefined;
+    const snapshot = this.snapshot();
+    this.halted = true;
+    this.cancelRestart();
+    this.watches.quiet(run);
+    this.output.handOver();
+    return snapshot;
+  }
+
   /** Lets the log writer end once the instance's processes are gone, and waits (bounded) for it. */
   close(): Promise<void> {
     if (this.run) this.watches.quiet(this.run);

@@ -5,6 +5,7 @@ import type { InstanceConfig } from '../manifest/instance-config.js';
 import { sharedSecureContext } from '../process/readiness-probe.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
+import { offsetLaunch, privateVariables } from '../products/offset-launch.js';
 import type { Product } from '../products/product.js';
 import type { InstanceSnapshot } from '../state/instance-record.js';
 import { type Clock, systemClock } from './clock.js';
@@ -117,7 +118,7 @@ export class InstanceRunner extends InstanceLifecycle {
     const now = this.clock.now();
     this.machine = { ...machine, state, ...(!starting && { readySince: readySince ?? now }) };
     this.log.info(
-      { event: 'adopted', pid: run.pid, jvmPid: run.jvm?.pid, offset: this.options.offset, state },
+      { event: 'adopted', scriptPid: run.pid, jvmPid: run.jvm?.pid, offset: this.options.offset, state },
       'adopted',
     );
     // The earlier supervisor's pipe is held again, so a writer that dies from now on is replaced.
@@ -151,14 +152,16 @@ export class InstanceRunner extends InstanceLifecycle {
     const logStart = await endOf(this.logFile);
     // A stop or kill may have come while this launch awaited: then nothing is spawned.
     if (this.state !== 'starting' || this.halted) return;
-    const { config } = this.options;
+    const { config, offset } = this.options;
     this.output.mark(launchNote(config.script));
+    const placed = offsetLaunch(this.product, offset);
     const launched = await launchRun({
-      launch: launchDigest(config, this.options.offset),
+      launch: launchDigest(config, offset),
       script: config.script,
-      args: [`-DportOffset=${this.options.offset}`, ...config.args],
+      args: [...placed.args, ...config.args],
       home: config.home,
-      env: config.env,
+      env: { ...config.env, ...placed.env },
+      unset: privateVariables(this.product, process.env),
       stateDir: this.options.stateDir,
       instance: this.name,
       output: capture.output,
@@ -178,7 +181,7 @@ export class InstanceRunner extends InstanceLifecycle {
     if (this.halted) return killGroup(launched.pgid);
     this.run = launched;
     this.log.info(
-      { event: 'launched', pid: launched.pid, offset: this.options.offset, script: config.script },
+      { event: 'launched', scriptPid: launched.pid, offset: this.options.offset, script: config.script },
       'launched',
     );
     this.observe(launched);

@@ -154,6 +154,16 @@ export class OutputCapture {
     }
   }
 
+  /**
+   * Drops this supervisor's hold on the pipe at once, for a runner with new settings to take over the
+   * writer (a reload): the writer goes on while the instance writes.
+   */
+  handOver(): void {
+    const capture = this.capture;
+    this.capture = undefined;
+    capture?.release();
+  }
+
   /** Lets the writer end once the instance's processes are gone, and waits (bounded) for it to have written all. */
   async close(): Promise<void> {
     const capture = this.capture;

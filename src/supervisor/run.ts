@@ -50,7 +50,9 @@ export interface LaunchSpec {
   readonly script: string;
   readonly args: readonly string[];
   readonly home: string;
-  readonly env: Record<string, string>;
+  readonly env: Readonly<Record<string, string>>;
+  /** Inherited variables the instance must not see (the product's private ones). */
+  readonly unset: readonly string[];
   readonly stateDir: string;
   readonly instance: string;
   /** The capture pipe's write end (a descriptor), the script's stdout and stderr. */
@@ -73,6 +75,7 @@ export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly fail
     cwd: spec.home,
     // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
     env: {
+      ...Object.fromEntries(spec.unset.map((name) => [name, undefined])),
       ...spec.env,
       CARBON_HOME: spec.home,
       ...runTagEnvironment({ stateDir: spec.stateDir, instance: spec.instance, runId }),

@@ -95,7 +95,9 @@ export class RunnerWatches {
         ? linesSinceRelaunch(thisRunsLines(tail))
         : marked
           ? thisRunsLines(tail)
-          : tail.filter((line) => readiness.line?.test(line));
+          : tail.filter(
+              (line) => readiness.line?.test(line) || this.settings.product.listenerLine?.test(line),
+            );
     this.start(run, { earlier, probeNow: from === 'relaunch' || !marked, timeoutMs });
   }
 

@@ -4,6 +4,8 @@ import type { ReadinessPlan } from './readiness-plan.js';
 /** What one line of a starting instance's output means for its start. */
 export type StartLineVerdict =
   | { readonly kind: 'ready-line' }
+  /** A listener that announces its bind has bound this port. */
+  | { readonly kind: 'listener'; readonly port: number }
   /** WSO2 logs a BindException and carries on without the port: the start has failed all the same. */
   | { readonly kind: 'bind-failure' }
   | { readonly kind: 'start-failure'; readonly line: string }
@@ -19,5 +21,7 @@ export function judgeStartLine(line: string, product: Product, readiness: Readin
   if (product.startFailures.some((re) => re !== bindFailure && re.test(line)))
     return { kind: 'start-failure', line: line.trim() };
   if (readiness.line?.test(line)) return { kind: 'ready-line' };
+  const listener = product.listenerLine?.exec(line);
+  if (listener?.[1] !== undefined) return { kind: 'listener', port: Number(listener[1]) };
   return { kind: 'nothing' };
 }

@@ -1,10 +1,10 @@
 import { followLog } from '../capture/log-tail.js';
-import { describeMissingPort, portsNotHeld } from '../process/port-ownership.js';
+import { describeMissingPort, type MissingPort, portsNotHeld } from '../process/port-ownership.js';
 import { acceptsConnections, httpStatus } from '../process/readiness-probe.js';
 import type { Product } from '../products/product.js';
 import type { Answer, Wait } from '../state/instance-record.js';
 import type { Clock } from './clock.js';
-import type { ReadinessPlan } from './readiness-plan.js';
+import { isReadyAnswer, type ReadinessPlan } from './readiness-plan.js';
 import type { Run } from './run.js';
 import { judgeStartLine } from './start-line.js';
 import { describeAnswer } from './wait.js';
@@ -62,27 +62,47 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
   const guard = (work: Promise<void>) =>
     work.catch((error: unknown) => fail(`supervisor error: ${String(error)}`));
 
-  const verifyPorts = async (looksLeft = 3): Promise<void> => {
+  /** The planned ports another process holds, looked at again while no holder can be named. */
+  const inspectPorts = async (looksLeft = 3): Promise<{ taken: MissingPort[]; missing: MissingPort[] }> => {
     const missing = await portsNotHeld(options.ports, run.pgid);
     // Another process on a planned port is a clash: the JVM carried on without it. A port nobody listens
     // on may be one this set-up does not open (a profile, JMX off): reported, not fatal.
     const taken = missing.filter((m) => m.holder !== undefined || m.heldByUnknown);
     // A listener no process can be found for is often a JVM dying this very moment (its socket outlives
     // it briefly; Carbon's 121 loop does this): looked at again before it is called a clash.
-    if (taken.length > 0 && looksLeft > 0 && taken.every((m) => m.holder === undefined)) {
+    if (taken.length > 0 && looksLeft > 0 && taken.every((m) => m.holder === undefined) && !done) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      return done ? undefined : verifyPorts(looksLeft - 1);
+      return inspectPorts(looksLeft - 1);
     }
-    if (taken.length > 0) return fail(`after the ready signal, ${taken.map(describeMissingPort).join('; ')}`);
-    const unbound = missing.filter((m) => !taken.includes(m)).map((m) => m.port);
-    finish({ ready: true, unbound });
+    return { taken, missing };
+  };
+  const failTaken = (taken: readonly MissingPort[], what: string) =>
+    fail(`${what}: ${taken.map(describeMissingPort).join('; ')}`);
+  const verifyPorts = async (): Promise<void> => {
+    const { taken, missing } = await inspectPorts();
+    if (taken.length > 0)
+      return failTaken(taken, "a planned port is not the instance's after the ready signal");
+    finish({ ready: true, unbound: missing.filter((m) => !taken.includes(m)).map((m) => m.port) });
+  };
+  /** Announced listeners whose line has not come: each one's port is bound, or being bound, or taken. */
+  const heard = new Set<number>();
+  let listenersSince: number | undefined;
+  const awaitListeners = async (unseen: readonly number[]): Promise<void> => {
+    const { taken } = await inspectPorts();
+    if (done) return;
+    if (taken.length > 0)
+      return failTaken(taken, 'health answers, but a listener could not bind (the runtime logs nothing)');
+    listenersSince ??= clock.now();
+    options.onWait({ kind: 'listeners', since: listenersSince, ports: [...unseen] });
   };
   const probe = async () => {
     if (done) return;
     lastAnswer = await answerOf(readiness);
     if (done) return;
-    if (lastAnswer.status === 200) return verifyPorts();
-    if (target !== undefined)
+    const unseen = (readiness.listeners ?? []).filter((port) => !heard.has(port));
+    if (isReadyAnswer(lastAnswer, readiness) && unseen.length === 0) return verifyPorts();
+    if (isReadyAnswer(lastAnswer, readiness)) await awaitListeners(unseen);
+    else if (target !== undefined)
       options.onWait({
         kind: 'readiness',
         since: lineAt ?? run.startedAt,
@@ -108,6 +128,7 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
   const onLine = (line: string) => {
     if (done) return;
     const verdict = judgeStartLine(line, options.product, readiness);
+    if (verdict.kind === 'listener') heard.add(verdict.port);
     if (verdict.kind === 'bind-failure') {
       guard(
         portsNotHeld(options.ports, run.pgid).then((missing) => {
@@ -119,6 +140,17 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
     } else if (verdict.kind === 'start-failure') fail(`start failed: ${verdict.line}`);
     else if (verdict.kind === 'ready-line' && lineAt === undefined) {
       lineAt = clock.now();
+      // A runtime whose taken ports go unlogged still prints its ready line: a holder is looked for now.
+      if (readiness.listeners !== undefined)
+        guard(
+          inspectPorts().then(({ taken }) => {
+            if (taken.length > 0)
+              failTaken(
+                taken,
+                'ready line printed, but a listener could not bind (the runtime logs nothing)',
+              );
+          }),
+        );
       if (target === undefined) guard(verifyPorts());
       else startProbing();
     }
@@ -126,7 +158,10 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
   cancelDeadline = clock.after(options.timeoutMs, () => {
     const last = target && lastAnswer ? `; ${target} ${describeAnswer(lastAnswer)}` : '';
     const line = readiness.line && lineAt === undefined ? '; the ready line never came' : '';
-    fail(`not ready within startTimeoutSeconds (${options.timeoutSeconds}s)${line}${last}`);
+    const unseen = (readiness.listeners ?? []).filter((port) => !heard.has(port));
+    const silent =
+      lineAt !== undefined && unseen.length > 0 ? `; no listener line for port ${unseen.join(', ')}` : '';
+    fail(`not ready within startTimeoutSeconds (${options.timeoutSeconds}s)${line}${silent}${last}`);
   });
   if (readiness.line !== undefined)
     options.onWait({ kind: 'ready-line', since: run.startedAt, pattern: readiness.line.source });

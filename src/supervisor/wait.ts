@@ -33,6 +33,10 @@ export function describeWait(wait: Wait, now: number): string {
       const seen = wait.lineAt === undefined ? 'probing' : `ready line seen ${ago(wait.lineAt, now)}`;
       return `${seen}; ${wait.target} ${describeAnswer(wait.answer)}`;
     }
+    case 'listeners': {
+      const which = wait.ports.length > 1 ? `ports ${wait.ports.join(', ')}` : `port ${wait.ports[0]}`;
+      return `ready line seen, health answers; waiting since ${ago(wait.since, now)} for the listener on ${which} to say it is bound`;
+    }
     case 'port': {
       const who = wait.holder ? `held by pid ${wait.holder.pid} (${wait.holder.command})` : 'busy';
       const more = wait.more > 0 ? ` (and ${wait.more} more)` : '';
@@ -67,6 +71,8 @@ export function waitKey(wait: Wait | undefined): string {
       return `dependency:${wait.on}:${wait.state}`;
     case 'readiness':
       return `readiness:${wait.lineAt !== undefined}:${wait.answer?.status ?? wait.answer?.error ?? ''}`;
+    case 'listeners':
+      return `listeners:${wait.ports.join(',')}`;
     case 'port':
       return `port:${wait.port}:${wait.holder?.pid ?? ''}`;
     case 'stopping':

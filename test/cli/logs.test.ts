@@ -179,7 +179,6 @@ describe('wso2-supervisor logs', () => {
   });
 
   it.each([
-    [[]],
     [['esb', '--supervisor']],
     [['--supervisor', '--carbon']],
     [['esb', '-n', '0']],

@@ -96,7 +96,7 @@ describe('wso2-supervisor plan and ports', () => {
     expect(result.exitCode).toBe(0);
     expect(doc?.instances[0]).toMatchObject({
       offset: 3,
-      why: 'pinned by [server] offset in deployment.toml',
+      why: 'pinned by [server] offset in conf/deployment.toml',
     });
   });
 

@@ -56,7 +56,7 @@ describe('wso2-supervisor validate', () => {
       'an unknown product',
       { instances: [mi('a', { product: 'esb' })] },
       '$.instances[0].product',
-      /must be one of mi, apim \(found "esb"\)/,
+      /must be one of mi, apim, si, si-tooling, ei-analytics \(found "esb"\)/,
     ],
     [
       'a name with capitals',

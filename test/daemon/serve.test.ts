@@ -14,6 +14,7 @@ import { loadManifest } from '../../src/manifest/load.js';
 import { planFleet } from '../../src/process/plan-fleet.js';
 import { simMiFleetIn } from '../helpers/daemon-fleet.js';
 import { useDaemonFolder } from '../helpers/daemon-folder.js';
+import { waitForStatus } from '../helpers/daemon-status.js';
 import { closeServer, listenOn } from '../helpers/listen.js';
 
 /**
@@ -123,7 +124,7 @@ describe('serve, in-process, over its control socket', () => {
       edited.instances[0].env.DEMO_SETTING = 'two';
       await writeFile(file, JSON.stringify(edited));
       const summary = await reloadManifest(stateDir);
-      expect(summary).toMatchObject({ changed: ['edited'], unchanged: ['robbed'] });
+      expect(summary).toMatchObject({ changed: ['edited'], retuned: [], unchanged: ['robbed'] });
       const after = (await supervisorStatus(stateDir))?.instances.robbed;
       expect(after?.offset).toBe(robbed?.offset);
       // What `plan` says while the supervisor runs agrees: kept, with the busy port and its holder.
@@ -140,17 +141,3 @@ describe('serve, in-process, over its control socket', () => {
     }
   });
 });
-
-async function waitForStatus(
-  stateDir: string,
-  predicate: (status: NonNullable<Awaited<ReturnType<typeof supervisorStatus>>>) => boolean,
-): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const status = await supervisorStatus(stateDir);
-    if (status && predicate(status)) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out; last status: ${JSON.stringify(status?.instances)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

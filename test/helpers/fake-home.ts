@@ -26,9 +26,15 @@ export async function fakeHome(
   await writeFile(script, '#!/bin/sh\nexit 0\n');
   await chmod(script, options.executable === false ? 0o644 : 0o755);
   if (options.configOffset !== undefined) {
-    const toml = path.join(home, spec.deploymentToml);
-    await mkdir(path.dirname(toml), { recursive: true });
-    await writeFile(toml, `[server]\nhostname = "localhost"\noffset = ${options.configOffset}\n`);
+    const config = path.join(home, spec.offsetConfig.file);
+    await mkdir(path.dirname(config), { recursive: true });
+    const offset = options.configOffset;
+    await writeFile(
+      config,
+      spec.offsetConfig.format === 'toml'
+        ? `[server]\nhostname = "localhost"\noffset = ${offset}\n`
+        : `wso2.carbon:\n  id: ${name}\n  ports:\n    offset: ${offset}\n`,
+    );
   }
   return home;
 }

@@ -23,6 +23,8 @@ export interface SimInstance {
   readonly product: ProductId;
   /** Simulator knobs (WSO2_SIM_*) and other environment for this instance. */
   readonly env?: Record<string, string>;
+  /** An offset pinned in the home's own config file (deployment.toml or deployment.yaml). */
+  readonly homeOffset?: number;
   readonly [setting: string]: unknown;
 }
 
@@ -54,11 +56,15 @@ export async function simFleet(
 ): Promise<SimFleet> {
   const root = await tempDir('wso2-supervisor-engine-');
   const jdk = makeJdk(path.join(root, 'jdk'));
-  for (const instance of instances)
-    await makeHome({ product: instance.product, home: path.join(root, instance.name) });
+  for (const { product, name, homeOffset } of instances)
+    await makeHome({
+      product,
+      home: path.join(root, name),
+      ...(homeOffset !== undefined && { offset: homeOffset }),
+    });
   const products = [...new Set(instances.map((i) => i.product))];
   const base = await freeOffset(products, instances.length + 2);
-  const manifestInstances = instances.map(({ env, ...rest }) => ({
+  const manifestInstances = instances.map(({ env, homeOffset: _, ...rest }) => ({
     home: rest.name,
     ...rest,
     ...(env && { env }),
@@ -67,7 +73,8 @@ export async function simFleet(
     stateDir: 'state',
     offsets: { min: base, max: base + instances.length + 1 },
     defaults: {
-      env: { JAVA_HOME: jdk.javaHome },
+      // The fake JDK first on PATH too: the Carbon 5 scripts run their install-jars step on plain `java`.
+      env: { JAVA_HOME: jdk.javaHome, PATH: `${jdk.javaHome}/bin:${process.env.PATH}` },
       startTimeoutSeconds: 30,
       stopTimeoutSeconds: 10,
       restart: { backoff: { initialSeconds: 0.05, maxSeconds: 0.2 } },

@@ -44,6 +44,62 @@ describe('planner', () => {
     });
   });
 
+  it('gives an SI, a Tooling, an EI Analytics, an API-M and an MI disjoint port sets, store API included', () => {
+    const result = plan(
+      input([
+        { name: 'gw', product: 'apim', offset: 'auto' },
+        { name: 'mi', product: 'mi', offset: 'auto' },
+        { name: 'si', product: 'si', offset: 'auto' },
+        { name: 'tooling', product: 'si-tooling', offset: 'auto' },
+        { name: 'analytics', product: 'ei-analytics', offset: 'auto' },
+      ]),
+    );
+    expect(result.problems).toEqual([]);
+    // SI at 0 would share 9443, 9611 and 9711 with the API-M. EI Analytics: 1 is the SI's, at 2 its moved
+    // store API would be the SI's 7071, at 3 its databridge the Tooling's 7614.
+    expect(offsets(result)).toEqual({ gw: 0, mi: 10, si: 1, tooling: 3, analytics: 4 });
+    const all = result.instances.flatMap((i) => i.ports.map((p) => p.port));
+    expect(new Set(all).size).toBe(all.length);
+    const analytics = result.instances.find((i) => i.name === 'analytics');
+    expect(analytics?.ports.filter((p) => p.placement === 'moved').map((p) => p.port)).toEqual([7073, 7446]);
+  });
+
+  it('gives a second SI its own store-API ports, moved with its offset', () => {
+    const result = plan(
+      input([
+        { name: 'si1', product: 'si', offset: 'auto' },
+        { name: 'si2', product: 'si', offset: 'auto' },
+      ]),
+    );
+    expect(offsets(result)).toEqual({ si1: 0, si2: 1 });
+    const store = (name: string) =>
+      result.instances.find((i) => i.name === name)?.ports.filter((p) => p.name.startsWith('store-api'));
+    expect(store('si1')?.map((p) => [p.port, p.placement])).toEqual([
+      [7070, 'fixed'],
+      [7443, 'fixed'],
+    ]);
+    expect(store('si2')?.map((p) => [p.port, p.placement])).toEqual([
+      [7071, 'moved'],
+      [7444, 'moved'],
+    ]);
+  });
+
+  it('moves an SI whose fixed store-API port a host process holds', () => {
+    const probes = new Map<number, PortStatus>([[7070, { free: false, holder: { pid: 42, command: 'nc' } }]]);
+    const result = plan(input([{ name: 'si', product: 'si', offset: 'auto' }], { probes }));
+    expect(result.instances[0]).toMatchObject({
+      offset: 1,
+      reason: { kind: 'moved', from: 0, port: 7070, blockedBy: { host: { pid: 42 } } },
+    });
+  });
+
+  it('says "lowest" when offsets.min is above the product default', () => {
+    const result = plan(
+      input([{ name: 'gw', product: 'apim', offset: 'auto' }], { offsets: { min: 5, max: 9 } }),
+    );
+    expect(result.instances[0]).toMatchObject({ offset: 5, reason: { kind: 'lowest', min: 5 } });
+  });
+
   it('reports two pins whose port sets intersect, naming both instances and the shared ports', () => {
     const result = plan(
       input([

@@ -91,7 +91,12 @@ export function useSimulator(): Simulator {
     javaHome: () => javaHome,
     home: (product, options = {}) =>
       makeHome({ product, home: join(root, `${product}-${++homes}`), ...options }),
-    start: (home, options = {}) => spawnRun(home.script, options.args ?? [], options.env ?? {}),
+    start: (home, options = {}) => {
+      // Carbon 5 launchers run install-jars with plain `java` from PATH: the fake JDK's, as on a real install.
+      const path = `${join(javaHome, 'bin')}:${process.env.PATH ?? ''}`;
+      const env = isCarbon5(home.product) ? { PATH: path, ...options.env } : (options.env ?? {});
+      return spawnRun(home.script, options.args ?? [], env);
+    },
     java: (args, env = {}) => spawnRun(join(javaHome, 'bin', 'java'), args, env),
     occupy: async (port) => {
       const server = await occupy(port);
@@ -101,11 +106,18 @@ export function useSimulator(): Simulator {
   };
 }
 
-/** The environment a supervisor would give: no inherited CARBON_HOME, JAVACMD or simulator knobs. */
+const isCarbon5 = (product: ProductId) => product !== 'mi' && product !== 'apim';
+const privateNames = new Set(['CARBON_HOME', 'JAVACMD', 'RUNTIME', 'RUNTIME_HOME']);
+const privatePrefixes = ['WSO2_SIM_', 'WSO2_CARBON__', 'SIDDHI_STORES_QUERY_API__'];
+
+/**
+ * The environment a supervisor would give: no inherited CARBON_HOME, JAVACMD, simulator knobs, nor Carbon 5's
+ * RUNTIME, RUNTIME_HOME and config overrides.
+ */
 function cleanEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'CARBON_HOME' || key === 'JAVACMD' || key.startsWith('WSO2_SIM_')) continue;
+    if (privateNames.has(key) || privatePrefixes.some((prefix) => key.startsWith(prefix))) continue;
     env[key] = value;
   }
   for (const [key, value] of Object.entries(overrides)) {
@@ -197,7 +209,7 @@ export function childrenOf(pid: number): number[] {
     .filter((candidate) => procStat(candidate)?.ppid === pid && isAlive(candidate));
 }
 
-/** The pid in a home's wso2carbon.pid (API-M's NUL padding stripped), if any. */
+/** The pid in a home's pid file (API-M's NUL padding stripped), if any. */
 export function recordedPid(home: SimulatedHome): number | undefined {
   const file = join(home.home, productOf(home.product).pidFile);
   if (!existsSync(file)) return undefined;

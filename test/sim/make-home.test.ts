@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { makeHome, makeJdk } from '../../scripts/make-home.js';
-import { homeLayout } from '../../scripts/sim/home-layout.js';
+import { carbon5Layout, homeLayout } from '../../scripts/sim/home-layout.js';
 import { productOf } from '../../src/products/catalog.js';
 import type { ProductId } from '../../src/products/product.js';
 import { builtJvm, commandLine, waitFor } from './harness.js';
@@ -38,16 +39,48 @@ describe('makeHome', () => {
       expect(statSync(join(made.home, 'repository/logs')).isDirectory()).toBe(true);
       expect(statSync(join(made.home, 'tmp')).isDirectory()).toBe(true);
 
-      expect(made.deploymentToml).toBe(join(made.home, toml));
-      const text = readFileSync(made.deploymentToml, 'utf8');
+      expect(made.configFile).toBe(join(made.home, toml));
+      const text = readFileSync(made.configFile, 'utf8');
       expect(text).toContain(`[server]\nhostname = "localhost"\n${shippedOffsetLine}\n`);
-      expect(serverTable(made.deploymentToml).offset).toBeUndefined();
+      expect(serverTable(made.configFile).offset).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['si', 'bin/server.sh', 0, 'WSO2 Streaming Integrator', [9090, 9443], [7070, 7443]],
+    ['si-tooling', 'bin/tooling.sh', 3, 'WSO2 Streaming Integrator Tooling', [9387, 9740], [7370]],
+    ['ei-analytics', 'bin/server.sh', 1, 'WSO2 Streaming Integrator', [9090, 9443], [7070, 7443]],
+  ] as [ProductId, string, number, string, number[], number[]][])(
+    'lays out a %s home: %s, carbon.sh (755), deployment.yaml with the shipped offset and listeners, certificate',
+    async (product, script, shippedOffset, name, netty, store) => {
+      const made = await makeHome({ product, home: join(root, product) });
+      expect(made.script).toBe(join(root, product, script));
+      expect(mode(made.script)).toBe(0o755);
+      expect(mode(join(made.home, carbon5Layout.carbonScript))).toBe(0o755);
+      expect(readFileSync(made.script.replace(/\.sh$/, '.bat'), 'utf8')).toContain('@echo off');
+      expect(made.configFile).toBe(join(made.home, 'conf/server/deployment.yaml'));
+      const yaml = parseYaml(readFileSync(made.configFile, 'utf8'));
+      expect(yaml['wso2.carbon']).toMatchObject({ name, ports: { offset: shippedOffset } });
+      const ports = (namespace: string) =>
+        yaml[namespace].listenerConfigurations.map((l: { id: string; port: number }) => [l.id, l.port]);
+      expect(ports('wso2.transport.http')).toEqual([
+        ['default', netty[0]],
+        ['msf4j-https', netty[1]],
+      ]);
+      expect(ports('siddhi.stores.query.api')).toEqual(
+        store.map((port, index) => [index === 0 ? 'default' : 'msf4j-https', port]),
+      );
+      expect(existsSync(join(made.home, carbon5Layout.cert))).toBe(true);
+      expect(statSync(join(made.home, 'wso2/server/logs')).isDirectory()).toBe(true);
+
+      const pinned = await makeHome({ product, home: join(root, `${product}-pinned`), offset: 12 });
+      expect(parseYaml(readFileSync(pinned.configFile, 'utf8'))['wso2.carbon'].ports.offset).toBe(12);
     },
   );
 
   it('sets [server] offset when asked', async () => {
     const made = await makeHome({ product: 'apim', home: join(root, 'apim-offset'), offset: 12 });
-    expect(serverTable(made.deploymentToml).offset).toBe(12);
+    expect(serverTable(made.configFile).offset).toBe(12);
   });
 
   it('generates a self-signed certificate for localhost with its key (owner-only), kept when the home is remade', async () => {

@@ -97,7 +97,7 @@ describe('shutdown of the simulated runtimes', () => {
       expect(run.output()).not.toContain('Shutdown hook triggered');
 
       const jvm = sim.java(
-        [`-Dcarbon.home=${home.home}`, productMainClass[id], `-DportOffset=${offset}`],
+        [`-Dcarbon.home=${home.home}`, productMainClass[id] as string, `-DportOffset=${offset}`],
         env,
       );
       expect(await jvm.exited).toEqual({ code: 0, signal: null });
@@ -105,7 +105,7 @@ describe('shutdown of the simulated runtimes', () => {
   );
 });
 
-const productMainClass: Record<ProductId, string> = {
+const productMainClass: Partial<Record<ProductId, string>> = {
   mi: 'org.wso2.micro.integrator.bootstrap.Bootstrap',
   apim: 'org.wso2.carbon.bootstrap.Bootstrap',
 };

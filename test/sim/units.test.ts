@@ -100,7 +100,7 @@ describe('readServerConfig', () => {
   const homeWith = (name: string, toml: string | undefined) => {
     const home = join(root, name);
     if (toml !== undefined) {
-      const file = join(home, mi.deploymentToml);
+      const file = join(home, mi.offsetConfig.file);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, toml);
     }

@@ -1,9 +1,9 @@
 import { controlInstances } from '../../daemon/control-client.js';
 import type { ControlAction } from '../../daemon/control-protocol.js';
 import { exitCodes, UsageError } from '../../errors.js';
-import { stateDirOf } from '../../manifest/state-dir.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
+import { stateFolder } from '../state-folder.js';
 import { renderTable } from '../table.js';
 
 /** `start|stop|restart NAME...|--all`: asks the running supervisor, and says where each instance ended up. */
@@ -11,7 +11,7 @@ export async function run(context: CommandContext, action: string, names: string
   const all = context.options.all === true;
   if (all === names.length > 0)
     throw new UsageError(`${action} takes instance names or --all (not both, not neither).`);
-  const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
+  const stateDir = await stateFolder(context);
   const answer = await controlInstances(stateDir, action as ControlAction, all ? { all: true } : { names });
   const { dependencies } = answer;
   const wanted = action === 'stop' ? 'stopped' : 'running';

@@ -1,13 +1,13 @@
 import { requestDown, supervisorStatus } from '../../daemon/control-client.js';
 import { exitCodes, NoSupervisorError } from '../../errors.js';
-import { stateDirOf } from '../../manifest/state-dir.js';
 import { isRunning } from '../../process/proc-stat.js';
 import type { CommandContext } from '../context.js';
 import { printJson, printText } from '../print.js';
+import { stateFolder } from '../state-folder.js';
 
 /** `down`: every instance stops (dependents first), then the supervisor exits; returns once it has. */
 export async function run(context: CommandContext): Promise<number> {
-  const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
+  const stateDir = await stateFolder(context);
   const status = await supervisorStatus(stateDir);
   if (status === undefined) throw new NoSupervisorError(stateDir);
   const { supervisorPid } = status;

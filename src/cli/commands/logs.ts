@@ -1,20 +1,29 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { followLog, type LogPosition } from '../../capture/log-tail.js';
-import { readLogTail } from '../../capture/log-tail-read.js';
 import { exitCodes, SupervisorError, UsageError } from '../../errors.js';
+import { prettyLine, wantsColour } from '../../log/pretty-line.js';
 import { isInstanceName } from '../../manifest/instance-name.js';
 import { loadManifest } from '../../manifest/load.js';
-import { stateDirOf } from '../../manifest/state-dir.js';
 import { productOf } from '../../products/catalog.js';
 import type { CommandContext } from '../context.js';
+import { showAllLogs } from '../logs/all-instances.js';
+import { followLogs } from '../logs/follow.js';
+import { knownNames } from '../logs/known-names.js';
+import { readTail, type TailRequest } from '../logs/read-tail.js';
+import { parseSince } from '../logs/since.js';
 import { printJson } from '../print.js';
+import { stateFolder } from '../state-folder.js';
 
-/** Bytes read per line asked for (WSO2 lines are mostly shorter), and at most in all. */
-const bytesPerLine = 512;
-const maxTailBytes = 16 * 1024 * 1024;
+/** Lines shown when neither -n nor --since says. */
+const defaultLines = 50;
 
-type LogsOptions = { follow?: boolean; lines?: string; carbon?: boolean; supervisor?: boolean };
+type LogsOptions = {
+  follow?: boolean;
+  lines?: string;
+  since?: string;
+  carbon?: boolean;
+  supervisor?: boolean;
+  color?: boolean;
+};
 
 /** The log shown: an instance's captured output or Carbon log, or (instance null) the supervisor's own. */
 interface LogSource {
@@ -26,29 +35,57 @@ interface LogSource {
 class NoLogError extends SupervisorError {
   readonly exitCode = exitCodes.operationFailed;
   override readonly name = 'NoLogError';
+  constructor(
+    readonly file: string,
+    why: string,
+  ) {
+    super(`no log yet: ${file} does not exist (${why}).`);
+  }
   toJSON() {
-    return { error: 'no-log', message: this.message };
+    return { error: 'no-log', message: this.message, file: this.file };
   }
 }
 
+/** `logs [NAME]`: one log's end (and -f its new lines), or without a name every instance's, interleaved. */
 export async function run(context: CommandContext, name?: string): Promise<number> {
   const options = context.options as LogsOptions;
-  const count = lineCount(options.lines);
+  const since = options.since === undefined ? undefined : parseSince(options.since, Date.now());
+  const request: TailRequest = { count: lineCount(options, since !== undefined), since };
+  if (request.count === 0 && !options.follow)
+    throw new UsageError('-n 0 shows only the lines still to come: add -f (logs -f -n 0).');
+  if (name === undefined && !options.supervisor) {
+    if (options.carbon)
+      throw new UsageError("--carbon shows one instance's Carbon log: name it (logs NAME --carbon).");
+    const stateDir = await stateFolder(context);
+    return showAllLogs(stateDir, await knownNames(context.manifestFile, stateDir), {
+      ...request,
+      follow: options.follow === true,
+      json: context.json,
+      colour: options.color !== false && wantsColour(process.stdout),
+    });
+  }
   const source = await sourceOf(context, options, name);
-  const { lines, end } = await readTail(source, count);
+  const tail = await readTail(source.file, request);
+  if (tail === undefined) throw new NoLogError(source.file, source.whyMissing);
+  const lines = tail.lines.map((l) => l.line);
   if (context.json && !options.follow) {
     printJson({ ok: true, instance: source.instance, file: source.file, lines });
     return exitCodes.ok;
   }
-  const render = await rendererFor(source, context.json);
+  const render = await rendererFor(source, context.json, options.color !== false);
   if (lines.length > 0) process.stdout.write(lines.map(render).join(''));
-  if (options.follow) await follow(source.file, end, render);
+  if (options.follow)
+    await followLogs([
+      { file: source.file, from: tail.end, onLine: (line) => process.stdout.write(render(line)) },
+    ]);
   return exitCodes.ok;
 }
 
-function lineCount(value: string | undefined): number {
-  if (!/^0*[1-9]\d*$/.test(value ?? ''))
-    throw new UsageError(`-n takes a number of lines >= 1, not "${value}".`);
+/** -n: a count of lines, 0 meaning none of the past (with -f: only new lines); by default 50, or all since --since. */
+function lineCount(options: LogsOptions, since: boolean): number {
+  const value = options.lines;
+  if (value === undefined) return since ? Number.POSITIVE_INFINITY : defaultLines;
+  if (!/^\d+$/.test(value)) throw new UsageError(`-n takes a number of lines (0 or more), not "${value}".`);
   return Number(value);
 }
 
@@ -56,74 +93,41 @@ async function sourceOf(context: CommandContext, options: LogsOptions, name?: st
   if (options.supervisor) {
     if (name !== undefined || options.carbon)
       throw new UsageError('--supervisor takes no instance name and no --carbon.');
-    const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
+    const stateDir = await stateFolder(context);
     const file = path.join(stateDir, 'logs', 'supervisor.log');
     return { instance: null, file, whyMissing: 'no supervisor has run with this state folder' };
   }
-  if (name === undefined)
-    throw new UsageError('name the instance whose log to show (logs NAME), or pass --supervisor.');
+  const instanceName = name as string;
   if (options.carbon) {
     const manifest = await loadManifest(context.manifestFile, context.stateDir);
-    const instance = manifest.instances.find((i) => i.name === name);
+    const instance = manifest.instances.find((i) => i.name === instanceName);
     const known = manifest.instances.map((i) => i.name);
-    if (instance === undefined) throw unknownInstance(name, known);
+    if (instance === undefined) throw unknownInstance(instanceName, known);
     const file = path.join(instance.home, productOf(instance.product).carbonLog);
-    return { instance: name, file, whyMissing: `${name} has not written its Carbon log yet` };
+    return { instance: instanceName, file, whyMissing: `${instanceName} has not written its Carbon log yet` };
   }
-  const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
+  const stateDir = await stateFolder(context);
   const known = await knownNames(context.manifestFile, stateDir);
-  if (!isInstanceName(name) || !known.includes(name)) throw unknownInstance(name, known);
-  const file = path.join(stateDir, 'logs', `${name}.log`);
-  return { instance: name, file, whyMissing: `${name} has not been started yet` };
-}
-
-/** Names from the manifest as it stands (not validated: logs work while it is being edited), else state.json. */
-async function knownNames(manifestFile: string, stateDir: string): Promise<string[]> {
-  const manifest = (await readJson(manifestFile)) as { instances?: unknown } | undefined;
-  if (Array.isArray(manifest?.instances)) {
-    return manifest.instances.flatMap((i: { name?: unknown } | null) =>
-      typeof i?.name === 'string' ? [i.name] : [],
-    );
-  }
-  const state = (await readJson(path.join(stateDir, 'state.json'))) as { instances?: object } | undefined;
-  return Object.keys(state?.instances ?? {});
-}
-
-function readJson(file: string): Promise<unknown> {
-  return readFile(file, 'utf8')
-    .then((text) => JSON.parse(text) as unknown)
-    .catch(() => undefined);
+  if (!isInstanceName(instanceName) || !known.includes(instanceName))
+    throw unknownInstance(instanceName, known);
+  const file = path.join(stateDir, 'logs', `${instanceName}.log`);
+  return { instance: instanceName, file, whyMissing: `${instanceName} has not been started yet` };
 }
 
 function unknownInstance(name: string, known: readonly string[]): UsageError {
   return new UsageError(`no instance named "${name}"; known: ${known.join(', ') || 'none'}.`);
 }
 
-/**
- * The last `count` lines and where the log ended after them, so that a follow goes on from there. Read
- * again if lines arrived meanwhile: then no line is lost or printed twice.
- */
-async function readTail(source: LogSource, count: number): Promise<{ lines: string[]; end: LogPosition }> {
-  const maxBytes = Math.min(count * bytesPerLine, maxTailBytes);
-  for (let attempt = 1; ; attempt++) {
-    const before = await stat(source.file).catch(() => undefined);
-    if (before === undefined)
-      throw new NoLogError(`no log yet: ${source.file} does not exist (${source.whyMissing}).`);
-    const lines = await readLogTail(source.file, maxBytes);
-    const after = await stat(source.file).catch(() => undefined);
-    // A busy log may never hold still: then a line may show twice, never not at all.
-    if (attempt === 3 || (after?.ino === before.ino && after.size === before.size)) {
-      return { lines: lines.slice(-count), end: { inode: before.ino, offset: before.size } };
-    }
-  }
-}
-
 /** Each line as printed, newline included. */
-async function rendererFor(source: LogSource, json: boolean): Promise<(line: string) => string> {
+async function rendererFor(
+  source: LogSource,
+  json: boolean,
+  colour: boolean,
+): Promise<(line: string) => string> {
   const { instance } = source;
   if (json && instance !== null) return (line) => `${JSON.stringify({ instance, line })}\n`;
   if (json) return (line) => `${parsesAsJson(line) ? line : JSON.stringify({ line })}\n`;
-  if (instance === null && process.stdout.isTTY) return prettySupervisorLine();
+  if (instance === null && process.stdout.isTTY) return prettyLine(colour && wantsColour(process.stdout));
   return (line) => `${line}\n`;
 }
 
@@ -134,42 +138,4 @@ function parsesAsJson(line: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A pino line made readable: time, level, instance, event, from→to, then the reason or message. */
-async function prettySupervisorLine(): Promise<(line: string) => string> {
-  const { prettyFactory } = await import('pino-pretty');
-  return prettyFactory({
-    colorize: !process.env.NO_COLOR,
-    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
-    singleLine: true,
-    ignore: 'pid,hostname,instance,event,from,to,reason',
-    messageFormat: (log, messageKey) => {
-      const move = log.from === undefined ? undefined : `${log.from}→${log.to}`;
-      const message = log.reason ?? log[messageKey];
-      const parts = [log.instance, log.event, move, message === log.event ? undefined : message];
-      return parts.filter((part) => part !== undefined && part !== '').join(' ');
-    },
-  });
-}
-
-/** Prints new lines until SIGINT or SIGTERM (or stdout closes, as under `head`). */
-function follow(file: string, from: LogPosition, render: (line: string) => string): Promise<void> {
-  return new Promise((resolve) => {
-    const follower = followLog(file, {
-      fromOffset: from.offset,
-      inode: from.inode,
-      onLine: (line) => process.stdout.write(render(line)),
-    });
-    // The follower's own timer and watcher do not keep the process alive: this does.
-    const alive = setInterval(() => {}, 1 << 30);
-    const stop = () => {
-      follower.stop();
-      clearInterval(alive);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.stdout.once('error', stop);
-  });
 }

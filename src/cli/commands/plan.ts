@@ -1,7 +1,10 @@
 import { exitCodes } from '../../errors.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeHolder, describeProblem, describeReason } from '../../ports/describe-plan.js';
+import type { PlannedPort } from '../../ports/planner.js';
 import { planFleet } from '../../process/plan-fleet.js';
+import { productOf } from '../../products/catalog.js';
+import { placementOf } from '../../products/offset-launch.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostic, printJson, printText } from '../print.js';
 import { renderTable } from '../table.js';
@@ -15,7 +18,11 @@ export async function run(context: CommandContext): Promise<number> {
   }));
   const exitCode = problems.length === 0 ? exitCodes.ok : exitCodes.portsUnavailable;
   if (context.json) {
-    const instances = plan.instances.map((i) => ({ ...i, why: describeReason(i.reason) }));
+    const instances = plan.instances.map((i) => ({
+      ...i,
+      why: describeReason(i.reason, i.product),
+      ports: i.ports.map((p) => ({ ...p, setBy: placementOf(productOf(i.product), p, i.offset) })),
+    }));
     printJson({
       ok: problems.length === 0,
       file: manifest.file,
@@ -29,10 +36,16 @@ export async function run(context: CommandContext): Promise<number> {
     i.name,
     i.product,
     String(i.offset),
-    describeReason(i.reason),
-    i.ports.map((p) => (p.state === 'busy' ? `${p.port}(busy)` : String(p.port))).join(' '),
+    describeReason(i.reason, i.product),
+    i.ports.map(portCell).join(' '),
   ]);
   printText(renderTable(['INSTANCE', 'PRODUCT', 'OFFSET', 'WHY', 'PORTS'], rows));
+  const moved = plan.instances.flatMap((i) =>
+    i.ports.filter((p) => p.placement === 'moved').map((p) => ({ i, p })),
+  );
+  if (moved.length > 0) printText('\nFixed ports (the runtime ignores its offset) moved by the supervisor:');
+  for (const { i, p } of moved)
+    printText(`  ${i.name} ${p.name} ${p.port}: ${placementOf(productOf(i.product), p, i.offset)}`);
   const busy = plan.instances.flatMap((i) =>
     i.ports.filter((p) => p.state === 'busy').map((p) => ({ i, p })),
   );
@@ -47,4 +60,10 @@ export async function run(context: CommandContext): Promise<number> {
   }
   for (const problem of problems) printDiagnostic(`error: ${problem.message}`);
   return exitCode;
+}
+
+/** A port as the plan lists it: `(fixed)` or `(moved)` where the offset does not place it, `(busy)` when taken. */
+function portCell(port: PlannedPort): string {
+  const placed = port.placement === 'offset' ? '' : `(${port.placement})`;
+  return `${port.port}${placed}${port.state === 'busy' ? '(busy)' : ''}`;
 }

@@ -13,7 +13,8 @@ export async function run(context: CommandContext): Promise<number> {
     const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
     printText(
       `Reloaded. Added: ${list(summary.added)}. Removed: ${list(summary.removed)}. ` +
-        `Restarted (changed): ${list(summary.changed)}. Untouched: ${list(summary.unchanged)}.`,
+        `Restarted (what the JVM sees changed): ${list(summary.changed)}. ` +
+        `Settings applied without a restart: ${list(summary.retuned)}. Untouched: ${list(summary.unchanged)}.`,
     );
   }
   return exitCodes.ok;

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { exitCodes, UsageError } from '../../errors.js';
-import { stateDirOf } from '../../manifest/state-dir.js';
 import { isSameProcess } from '../../process/proc-stat.js';
 import type { Usage } from '../../process/tree-usage.js';
 import { portSet, productOf } from '../../products/catalog.js';
@@ -10,7 +9,9 @@ import type { InstanceSnapshot } from '../../state/instance-record.js';
 import { readStateDocument } from '../../state/state-file.js';
 import { describeMachine } from '../../supervisor/wait.js';
 import type { CommandContext } from '../context.js';
+import { formatDuration, localTime } from '../local-time.js';
 import { printJson, printText } from '../print.js';
+import { stateFolder } from '../state-folder.js';
 import { renderTable } from '../table.js';
 
 /**
@@ -19,7 +20,7 @@ import { renderTable } from '../table.js';
  * supervised, and exits 4 (contract).
  */
 export async function run(context: CommandContext, name?: string): Promise<number> {
-  const stateDir = await stateDirOf(context.manifestFile, context.stateDir);
+  const stateDir = await stateFolder(context);
   // A running supervisor answers with live snapshots and usage; without one, state.json tells the last known.
   const live = await supervisorStatus(stateDir);
   const state = live ?? (await readStateDocument(stateDir));
@@ -58,7 +59,12 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
   const rows = instances.map((i) => [
     i.name,
     i.product,
-    i.alive || i.state === 'stopped' || i.state === 'failed' || i.state === 'exited'
+    // `(gone)`: a recorded run whose processes are dead, with no supervisor to say what became of them.
+    supervisorPid !== undefined ||
+    i.alive ||
+    i.state === 'stopped' ||
+    i.state === 'failed' ||
+    i.state === 'exited'
       ? i.state
       : `${i.state} (gone)`,
     String(i.offset),
@@ -88,7 +94,9 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
     ],
     rows,
   );
-  const urls = instances.filter((i) => i.urls.length > 0).map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
+  const urls = instances
+    .filter((i) => i.state === 'running' && i.alive && i.urls.length > 0)
+    .map((i) => `  ${i.name}: ${i.urls.join('  ')}`);
   const captures = instances.flatMap((i) => [
     ...(i.capture ? [describeCapture(i.name, i.capture)] : []),
     ...(i.writerReplaced ? [describeReplacedWriter(i.name, i.writerReplaced)] : []),
@@ -107,6 +115,7 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
 
 async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, supervised: boolean) {
   const { machine } = snapshot;
+  // The JVM is what a user looks for (jstack, top); the start script's pid until the JVM is known.
   const pid = snapshot.jvmPid ?? snapshot.pid;
   // A supervisor's own snapshot is authoritative; a recorded one is checked against /proc (pid and start time).
   const alive = supervised
@@ -117,7 +126,8 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
         (snapshot.jvmPid !== undefined &&
           snapshot.jvmStartTime !== undefined &&
           (await isSameProcess(snapshot.jvmPid, snapshot.jvmStartTime))));
-  const since = machine.state === 'running' ? machine.readySince : snapshot.startedAt;
+  // Uptime is the current run's, from its launch, in every state (readiness is in DETAIL).
+  const since = snapshot.startedAt;
   const last = machine.lastExit;
   return {
     name: snapshot.name,
@@ -128,6 +138,8 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
     alive,
     offset: snapshot.offset,
     pid: alive ? (pid ?? null) : null,
+    scriptPid: alive ? (snapshot.pid ?? null) : null,
+    jvmPid: alive ? (snapshot.jvmPid ?? null) : null,
     uptimeSeconds: alive && since !== undefined ? Math.round((Date.now() - since) / 1000) : null,
     restarts: machine.restartsTotal ?? machine.restarts.length,
     wait: machine.wait ?? null,
@@ -140,10 +152,7 @@ async function describe(snapshot: InstanceSnapshot, usage: Usage | undefined, su
         : snapshot.health.ok
           ? 'ok'
           : `failing: ${snapshot.health.error ?? ''}`,
-    lastExit:
-      last === undefined
-        ? '-'
-        : `${last.kind} ${new Date(last.at).toISOString().slice(11, 19)}: ${last.reason}`,
+    lastExit: last === undefined ? '-' : `${last.kind} ${localTime(last.at)}: ${last.reason}`,
     urls: keyUrls(snapshot.product as ProductId, snapshot.offset),
     capture: snapshot.capture ?? null,
     writerReplaced: snapshot.writerReplaced ?? null,
@@ -157,7 +166,7 @@ function describeReplacedWriter(
 ): string {
   const times = replaced.count === 1 ? 'once' : `${replaced.count} times`;
   return (
-    `  ${name}: the log writer died and was replaced ${times}, last at ${new Date(replaced.at).toISOString().slice(11, 19)} ` +
+    `  ${name}: the log writer died and was replaced ${times}, last at ${localTime(replaced.at)} ` +
     `(the pipe went unread for ${replaced.gapMs} ms; only what the dead writer had read but not yet written, at most 1 MiB, can be missing).`
   );
 }
@@ -167,7 +176,7 @@ function describeCapture(name: string, capture: NonNullable<InstanceSnapshot['ca
   const lost = `${formatBytes(capture.droppedBytes)} of output lost`;
   if (capture.state === 'failing')
     return (
-      `  ${name}: FAILING since ${capture.since.slice(11, 19)}: ${capture.error ?? 'unknown error'}; ` +
+      `  ${name}: FAILING since ${localTime(Date.parse(capture.since))}: ${capture.error ?? 'unknown error'}; ` +
       `${lost} so far. The instance runs on; capture resumes by itself once the log can be written.`
     );
   return `  ${name}: ${lost} while the log could not be written (see the [wso2-supervisor] line in its log).`;
@@ -203,11 +212,4 @@ function keyUrls(product: ProductId, offset: number): string[] {
   return product === 'apim'
     ? at('https-servlet', ['/publisher', '/devportal'])
     : at('management', ['/management']);
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
 }

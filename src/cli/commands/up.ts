@@ -1,3 +1,4 @@
+import { supervisorStatus } from '../../daemon/control-client.js';
 import { daemonize } from '../../daemon/daemonize.js';
 import { serve } from '../../daemon/serve.js';
 import { exitCodes, UsageError } from '../../errors.js';
@@ -7,6 +8,7 @@ import { planFleet } from '../../process/plan-fleet.js';
 import { forgetInheritedTag } from '../../process/run-tag.js';
 import type { CommandContext } from '../context.js';
 import { printDiagnostic } from '../print.js';
+import { upAgain } from '../up-again.js';
 import { followStartUp } from '../up-progress.js';
 
 interface UpOptions {
@@ -20,13 +22,20 @@ interface UpOptions {
 /**
  * `up`: plans, then runs the supervisor (daemon/serve.ts) in the foreground until SIGINT/SIGTERM or
  * `down` (a second signal kills at once); `up -d` starts it as a daemon and follows each instance's
- * start-up until every autostart instance has settled.
+ * start-up until every autostart instance has settled. `up -d` again applies the manifest (up-again.ts).
  */
 export async function run(context: CommandContext): Promise<number> {
   const options = context.options as UpOptions;
   const waitTimeoutMs = parseWaitTimeout(options.waitTimeout);
   forgetInheritedTag(process.env);
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
+  const progress = {
+    wait: options.wait !== false,
+    json: context.json,
+    ...(waitTimeoutMs !== undefined && { timeoutMs: waitTimeoutMs }),
+  };
+  const running = options.detach && !options.daemon ? await supervisorStatus(manifest.stateDir) : undefined;
+  if (running) return upAgain(manifest, running, progress);
   const plan = await planFleet(manifest);
   if (plan.problems.length > 0) {
     for (const problem of plan.problems)
@@ -36,11 +45,7 @@ export async function run(context: CommandContext): Promise<number> {
   }
   if (options.detach && !options.daemon) {
     const supervisorPid = await daemonize(manifest);
-    return followStartUp(manifest, supervisorPid, {
-      wait: options.wait !== false,
-      json: context.json,
-      ...(waitTimeoutMs !== undefined && { timeoutMs: waitTimeoutMs }),
-    });
+    return followStartUp(manifest, supervisorPid, progress);
   }
   const supervisor = await serve({
     manifest,
