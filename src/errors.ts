@@ -177,3 +177,18 @@ export class SupervisorGoneError extends SupervisorError {
     };
   }
 }
+
+/** The fleet cannot be exported as planned: offsets the planner could not give, or names a target cannot hold. */
+export class ExportError extends SupervisorError {
+  override readonly name = 'ExportError';
+  constructor(
+    readonly reason: 'plan' | 'names',
+    readonly problems: readonly string[],
+    readonly exitCode: ExitCode = reason === 'plan' ? exitCodes.portsUnavailable : exitCodes.usage,
+  ) {
+    super(`cannot export the fleet:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  }
+  toJSON() {
+    return { error: 'export', reason: this.reason, message: this.message, problems: this.problems };
+  }
+}

@@ -12,6 +12,7 @@ export const knobNames = {
   crashAfterReadyMs: 'WSO2_SIM_CRASH_AFTER_READY_MS',
   crashExitCode: 'WSO2_SIM_CRASH_EXIT_CODE',
   restartAfterMs: 'WSO2_SIM_RESTART_AFTER_MS',
+  restartOnUsr2: 'WSO2_SIM_RESTART_ON_SIGUSR2',
   ignoreSigterm: 'WSO2_SIM_IGNORE_SIGTERM',
   shutdownDelayMs: 'WSO2_SIM_SHUTDOWN_DELAY_MS',
   grandchild: 'WSO2_SIM_GRANDCHILD',
@@ -38,6 +39,8 @@ export interface Knobs {
   readonly crashExitCode: number;
   /** Counted from the ready line; once per run of the start script. */
   readonly restartAfterMs: number | undefined;
+  /** After the ready line, SIGUSR2 is a restart request (exit 121) at a moment a test chooses (chaos). */
+  readonly restartOnUsr2: boolean;
   readonly ignoreSigterm: boolean;
   /** How long a graceful shutdown holds its ports before releasing them. */
   readonly shutdownDelayMs: number;
@@ -81,6 +84,7 @@ export function readKnobs(env: Env): Knobs {
     crashAfterReadyMs: ms(knobNames.crashAfterReadyMs),
     crashExitCode: read(knobNames.crashExitCode, parseExitCode, 'an exit code from 0 to 255') ?? 1,
     restartAfterMs: ms(knobNames.restartAfterMs),
+    restartOnUsr2: flag(knobNames.restartOnUsr2),
     ignoreSigterm: flag(knobNames.ignoreSigterm),
     shutdownDelayMs: ms(knobNames.shutdownDelayMs) ?? 0,
     grandchild: flag(knobNames.grandchild),

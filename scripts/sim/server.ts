@@ -103,6 +103,13 @@ export class SimulatedServer {
         this.exit(121);
       });
     }
+    if (knobs.restartOnUsr2) {
+      process.on('SIGUSR2', () => {
+        if (this.stopping) return;
+        this.log.write(...flavour.restartLines());
+        this.exit(121);
+      });
+    }
     if (knobs.crashAfterReadyMs !== undefined) {
       const { crashAfterReadyMs, crashExitCode, lifecycleStamp } = knobs;
       this.later(crashAfterReadyMs, () => crash(crashExitCode, crashAfterReadyMs, lifecycleStamp));

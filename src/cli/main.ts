@@ -129,6 +129,12 @@ command('status')
   )
   .action(action(() => import('./commands/status.js')));
 
+command('top')
+  .description(
+    'the fleet live on the terminal: states, waits, URLs, CPU and memory; keys start, stop, restart and follow logs (q quits)',
+  )
+  .action(action(() => import('./commands/top.js')));
+
 command('describe')
   .alias('show')
   .argument('<name>', 'the instance')
@@ -177,6 +183,31 @@ command('reload')
 command('down')
   .description('stop every instance (dependents first) and the supervisor')
   .action(action(() => import('./commands/down.js')));
+
+command('ui')
+  .option('--port <N>', 'TCP port on 127.0.0.1 (default: a free one)')
+  .option('--listen <ADDR>', 'address to listen on (default 127.0.0.1; a non-loopback one needs --force)')
+  .option('--force', 'with --listen: listen on a non-loopback address anyway')
+  .option('--socket <PATH>', 'serve on a Unix socket (mode 0600) instead of TCP, for ssh -L forwarding')
+  .description(
+    'a local web page of the fleet: live states, URLs, start/stop/restart, logs; 127.0.0.1 only, behind a token it prints once',
+  )
+  .action(action(() => import('./commands/ui.js')));
+
+command('export')
+  .argument('<target>', 'kubernetes, systemd or compose')
+  .option('--out <DIR>', 'write the files into DIR (default: print them, each after a "==> name <==" line)')
+  .option(
+    '--image <PRODUCT=REF>',
+    "container image for a product or an instance (repeatable; default: WSO2's image, named in the output)",
+    (value: string, images: string[]) => [...images, value],
+    [] as string[],
+  )
+  .option('--user <NAME>', 'systemd: the User= of every unit (default: you)')
+  .description(
+    "the planned fleet as another engine's files: Kubernetes manifests, systemd units, or a Compose file; lists what they cannot carry over",
+  )
+  .action(action(() => import('./commands/export.js')));
 
 try {
   await program.parseAsync();

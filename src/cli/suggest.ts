@@ -14,6 +14,7 @@ export const readOnlyCommands = [
   'describe',
   'show',
   'logs',
+  'top',
 ] as const;
 
 /**

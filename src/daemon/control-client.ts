@@ -8,6 +8,9 @@ import {
   type ControlAction,
   downAnswerSchema,
   errorAnswerSchema,
+  type LogRecord,
+  type LogStreamQuery,
+  logRecordSchema,
   protocolVersion,
   type ReloadAnswer,
   type ReloadRequest,
@@ -61,19 +64,7 @@ async function request<T>(
     throw new SupervisorGoneError(stateDir, `${method} ${route}`, error.how, Date.now() - started, now);
   }
   const { status, document } = reply;
-  if (status >= 400) {
-    const refusal = errorAnswerSchema.safeParse(document);
-    const {
-      ok: _ok,
-      error,
-      message,
-      ...facts
-    } = refusal.success
-      ? refusal.data
-      : { ok: false, error: 'internal', message: `the supervisor answered HTTP ${status}` };
-    const exitCode = status >= 500 ? exitCodes.operationFailed : exitCodes.usage;
-    throw new ControlRequestError(message, exitCode, { kind: error, ...facts });
-  }
+  if (status >= 400) throw refusalOf(status, document);
   const answer = schema.safeParse(document);
   if (!answer.success) {
     throw new ControlRequestError(
@@ -83,6 +74,21 @@ async function request<T>(
     );
   }
   return answer.data;
+}
+
+/** The supervisor's refusal of a request (an HTTP status of 400 or more), with its facts. */
+function refusalOf(status: number, document: unknown): ControlRequestError {
+  const refusal = errorAnswerSchema.safeParse(document);
+  const {
+    ok: _ok,
+    error,
+    message,
+    ...facts
+  } = refusal.success
+    ? refusal.data
+    : { ok: false, error: 'internal', message: `the supervisor answered HTTP ${status}` };
+  const exitCode = status >= 500 ? exitCodes.operationFailed : exitCodes.usage;
+  return new ControlRequestError(message, exitCode, { kind: error, ...facts });
 }
 
 /** Runs a long exchange while pinging the supervisor; a ping it fails ends the exchange as interrupted. */
@@ -202,4 +208,71 @@ export function reloadManifest(stateDir: string, body: ReloadRequest = {}): Prom
 
 export async function requestDown(stateDir: string): Promise<void> {
   await request(stateDir, 'POST', 'down', downAnswerSchema, {});
+}
+
+/** A log stream the supervisor accepted: `ended` resolves once it is over (the supervisor went, or close()). */
+export interface LogStream {
+  readonly ended: Promise<void>;
+  close(): void;
+}
+
+/** A record longer than this is not the protocol's (a line is cut at 64 KiB, six bytes a character at most). */
+const maxRecordBytes = 512 * 1024;
+
+/**
+ * Follows an instance's captured output through the supervisor (`GET /v1/logs/<name>`), each record checked
+ * against its schema (one that does not fit is skipped). Resolves once the supervisor has accepted the
+ * stream; a refusal (an unknown instance, a bad query) is a ControlRequestError with its facts, no
+ * supervisor a NoSupervisorError, as for any request.
+ */
+export function followInstanceLog(
+  stateDir: string,
+  name: string,
+  query: LogStreamQuery,
+  onRecord: (record: LogRecord) => void,
+): Promise<LogStream> {
+  const search = new URLSearchParams(
+    Object.entries(query).map(([key, value]) => [key, String(value)] as [string, string]),
+  );
+  const route = `/${protocolVersion}/logs/${encodeURIComponent(name)}?${search}`;
+  const controller = new AbortController();
+  return new Promise((resolve, reject) => {
+    const outgoing = http.get(
+      { socketPath: path.join(stateDir, socketName), agent: false, path: route, signal: controller.signal },
+      (response) => {
+        const chunks: string[] = [];
+        response.setEncoding('utf8');
+        response.on('error', () => {}); // a stream cut off, by close() or by the supervisor: it is over
+        if (response.statusCode !== 200) {
+          response.on('data', (chunk: string) => chunks.push(chunk));
+          response.on('end', () => reject(refusalOf(response.statusCode ?? 500, parsed(chunks.join('')))));
+          return;
+        }
+        let partial = ''; // the record under way
+        response.on('data', (chunk: string) => {
+          const lines = (partial + chunk).split('\n');
+          partial = lines.pop() ?? '';
+          if (partial.length > maxRecordBytes) controller.abort();
+          for (const line of lines) {
+            const record = logRecordSchema.safeParse(parsed(line));
+            if (record.success) onRecord(record.data);
+          }
+        });
+        const ended = new Promise<void>((done) => response.once('close', done));
+        resolve({ ended, close: () => controller.abort() });
+      },
+    );
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new NoSupervisorError(stateDir));
+      else reject(error);
+    });
+  });
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

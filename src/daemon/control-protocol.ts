@@ -11,8 +11,10 @@ import { instanceRecordSchema } from '../state/instance-record.js';
  *   POST /v1/start | /v1/stop | /v1/restart  selection -> actionAnswer   (after they have settled)
  *   POST /v1/reload        reloadRequest              -> reloadAnswer
  *   POST /v1/down                                     -> { ok }  then every instance stops and the supervisor exits
+ *   GET  /v1/logs/<name>[?lines=N | ?from=BYTES]      -> a stream of logRecord, one JSON document a line,
+ *                                                        until the client goes (see logStreamQuerySchema)
  *
- * Errors answer errorAnswer with 400 (bad request), 404, 413 (over 64 KiB) or 500. No request can run a
+ * Errors answer errorAnswer with 400 (bad request), 404, 413 (over 64 KiB), 503 (too many log streams) or 500. No request can run a
  * command of its own: they name instances of the manifest, nothing else.
  */
 export const protocolVersion = 'v1';
@@ -72,3 +74,28 @@ export const errorAnswerSchema = z.looseObject({
   error: z.string(),
   message: z.string(),
 });
+
+export const maxBacklogLines = 1000;
+/**
+ * Where a log stream begins in `<stateDir>/logs/<name>.log`: `lines`, that many last lines of the live file
+ * (at most maxBacklogLines); `from`, a byte offset in it; neither, its end (only lines written from now on).
+ * After that the stream follows the log across rotations (capture/log-tail.ts) until the client goes.
+ */
+export const logStreamQuerySchema = z.union([
+  z.strictObject({ lines: z.coerce.number().int().min(0).max(maxBacklogLines) }),
+  z.strictObject({ from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({}),
+]);
+export type LogStreamQuery = z.infer<typeof logStreamQuerySchema>;
+/** Log streams one supervisor serves at once; more are refused with 503. */
+export const maxLogStreams = 32;
+
+/**
+ * One record of a log stream: a line of the captured output (without its newline; a longer one is cut at
+ * 64 KiB), or how many lines a reader too slow to keep up missed (the daemon never buffers without bound).
+ */
+export const logRecordSchema = z.union([
+  z.strictObject({ line: z.string() }),
+  z.strictObject({ dropped: z.number().int().positive() }),
+]);
+export type LogRecord = z.infer<typeof logRecordSchema>;

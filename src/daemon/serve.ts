@@ -97,7 +97,7 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
   const finished = stopped.then(async (exitCode) => {
     await control.close();
     await fleet.close();
-    await fleet.flush();
+    await fleet.flush(true);
     log.info({ event: 'exit', exitCode }, 'supervisor exits');
     flush();
     await lock.release();

@@ -12,14 +12,19 @@ export const stateVersion = 2;
 
 const envelope = z.object({
   version: z.union([z.literal(1), z.literal(2)]),
-  supervisor: z.object({ pid: z.number().int(), startedAt: z.string() }),
+  supervisor: z.object({ pid: z.number().int(), startedAt: z.string(), stoppedAt: z.string().optional() }),
   updatedAt: z.string(),
   instances: z.record(z.string(), z.unknown()),
 });
 
 export interface StateDocument {
   readonly version: number;
-  readonly supervisor: { readonly pid: number; readonly startedAt: string };
+  /** `stoppedAt`: it went down on purpose (`down`, a signal), not killed. */
+  readonly supervisor: {
+    readonly pid: number;
+    readonly startedAt: string;
+    readonly stoppedAt?: string | undefined;
+  };
   readonly updatedAt: string;
   readonly instances: Readonly<Record<string, InstanceSnapshot>>;
 }
@@ -55,6 +60,11 @@ export class StateFile {
       this.writing = undefined;
     });
     return this.writing;
+  }
+
+  /** Resolves once every document given to `save` so far is in the file (at once when none is pending). */
+  settled(): Promise<void> {
+    return this.writing ?? Promise.resolve();
   }
 
   private async flush(): Promise<void> {

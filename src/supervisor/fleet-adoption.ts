@@ -24,6 +24,9 @@ export async function adoptRuns(
   const ended: [InstanceRunner, InstanceSnapshot][] = [];
   for (const [name, runner] of runners) {
     const record = saved?.instances[name];
+    // After a supervisor killed (not one that went down), the counters carry over, whatever became of the
+    // run: `restarts` never decreases while the instances are supervised.
+    if (record !== undefined && saved?.supervisor.stoppedAt === undefined) runner.inherit(record);
     if (record === undefined || !['starting', 'running', 'stopping'].includes(record.machine.state)) continue;
     // Starting with no run recorded: the supervisor died before its launch was written down (or made).
     if (record.machine.state === 'starting' && record.pid === undefined) {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { InstanceConfig, Manifest } from '../manifest/instance-config.js';
 import type { Plan } from '../ports/planner.js';
 import { type StateDocument, StateFile, stateVersion } from '../state/state-file.js';
+import { withDependencies } from './dependency-order.js';
 import { adoptRuns } from './fleet-adoption.js';
 import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
 import { diffReload, type ReloadDiff } from './reload-diff.js';
@@ -81,6 +82,8 @@ export class Fleet extends EventEmitter {
     });
     this.place(manifest, plan, [...added, ...changed, ...retuned]);
     for (const [name, snapshot] of live) this.runner(name).adopt(snapshot);
+    for (const runner of leaving)
+      if (this.instances.has(runner.name)) this.runner(runner.name).inherit(runner.snapshot());
     await Promise.all(leaving.map((runner) => runner.close()));
     this.log.info({ event: 'reload', added, removed, changed, retuned, unchanged }, 'manifest reloaded');
     this.start([...added, ...replaced].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
@@ -167,16 +170,7 @@ export class Fleet extends EventEmitter {
 
   /** The named instances and, transitively, everything they depend on: each after its dependencies. */
   withDependencies(names: readonly string[]): string[] {
-    const ordered: string[] = [];
-    const seen = new Set<string>();
-    const visit = (name: string) => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      for (const dependency of this.dependsOn.get(name) ?? []) visit(dependency);
-      ordered.push(name);
-    };
-    for (const name of names) visit(name);
-    return ordered;
+    return withDependencies(this.dependsOn, names);
   }
 
   /** The sum of the named instances' startTimeoutSeconds, in ms: what a chain of their starts may take. */
@@ -233,9 +227,22 @@ export class Fleet extends EventEmitter {
     return Object.fromEntries([...this.runners].map(([name, runner]) => [name, runner.snapshot()]));
   }
 
-  /** Resolves when the state file holds the latest snapshot. */
-  flush(): Promise<void> {
-    return this.stateFile.save(this.document());
+  /**
+   * Resolves once every change so far is in state.json (without writing it again): a status answered after
+   * it shows nothing a supervisor killed right then would forget, so `restarts` never goes back.
+   */
+  persisted(): Promise<void> {
+    return this.stateFile.settled();
+  }
+
+  /** Resolves when the state file holds the latest snapshot; `final`, the last one this supervisor writes. */
+  flush(final = false): Promise<void> {
+    const document = this.document();
+    // A supervisor that went down on purpose says so: the next one starts the counters afresh.
+    const stoppedAt = new Date().toISOString();
+    return this.stateFile.save(
+      final ? { ...document, supervisor: { ...document.supervisor, stoppedAt } } : document,
+    );
   }
 
   private runner(name: string): InstanceRunner {

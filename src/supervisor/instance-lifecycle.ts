@@ -139,6 +139,19 @@ export abstract class InstanceLifecycle extends EventEmitter {
   }
 
   /**
+   * Takes over the counters of the runner this one replaces (a reload that restarts the instance): its
+   * restarts total and the history of its ends carry over, as `restarts` never decreases while supervised.
+   */
+  inherit(previous: InstanceSnapshot): void {
+    const { restartsTotal, history } = previous.machine;
+    this.machine = {
+      ...this.machine,
+      ...(restartsTotal !== undefined && { restartsTotal }),
+      ...(history !== undefined && { history }),
+    };
+  }
+
+  /**
    * Lets go of a live run without stopping it, so that a runner with new settings adopts it (a reload that
    * changes nothing the JVM sees). Undefined, and nothing let go, when there is no settled run to hand over:
    * none, or one being launched or stopped.

@@ -18,7 +18,11 @@ const layers: Record<string, number> = {
   state: 3,
   supervisor: 4,
   daemon: 5,
-  cli: 6,
+  // Exports read the plan and the supervisor's pure readiness plan; only the CLI imports them.
+  export: 5,
+  // The web page's process: a client of the daemon's socket; only the CLI starts it.
+  ui: 6,
+  cli: 7,
 };
 
 /** Each file under src/ (as `cli/print.ts`) with the src/ files it imports, static, dynamic or type-only. */

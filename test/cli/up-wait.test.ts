@@ -63,12 +63,13 @@ describe('up -d follows each instance, not a fleet-wide deadline', () => {
   const t = useDaemonFolder('up-wait');
 
   it('follows a dependency chain longer than any one startTimeoutSeconds to its end, showing each wait', async () => {
-    await fleetIn(t, chain(1_500, 3));
+    // Each start has 5 s of slack over its own 3 s ready-up, for a loaded machine.
+    await fleetIn(t, chain(3_000, 8));
     const { result: up, ms } = await timed(() => t.cli(['up', '-d']));
     const out = String(up.stdout);
     expect(up.exitCode, `${out}${up.stderr}`).toBe(0);
-    // Three ready-ups of 1.5 s each, in turn: the whole took longer than a's, b's or c's 3 s of its own.
-    expect(ms, out).toBeGreaterThan(4_500);
+    // Three ready-ups of 3 s each, in turn: the whole took longer than a's, b's or c's 8 s of its own.
+    expect(ms, out).toBeGreaterThan(9_000);
     expect(out).toMatch(/^All 3 instances running \(supervisor pid \d+\)\.$/m);
 
     const waitingLine = /^b: waiting \(waiting for a \(starting\) since \d+ s ago\)$/m;
@@ -94,8 +95,12 @@ describe('up -d follows each instance, not a fleet-wide deadline', () => {
   }, 120_000);
 
   it('--wait-timeout gives up promptly, names what is still on its way, and the supervisor carries on', async () => {
-    // 3 s per ready-up, in turn: 9 s for the chain, so c still waits long after up -d has given up.
-    await fleetIn(t, chain(3_000, 30));
+    // b takes 20 s to be ready: c still waits for it long after up -d has given up, however slow the
+    // machine is to start the supervisor.
+    const slow = chain(3_000, 60).map((m) =>
+      m.name === 'b' ? { ...m, env: { WSO2_SIM_STARTUP_DELAY_MS: '20000' } } : m,
+    );
+    await fleetIn(t, slow);
     const up = await t.cli(['up', '-d', '--wait-timeout', '1']);
     const out = String(up.stdout);
     // It gave up while the chain was on its way: c, last of it, still waited (below), whatever the load.

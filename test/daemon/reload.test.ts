@@ -23,8 +23,15 @@ describe('reload', () => {
     const supervisor = await serve({ manifest, plan: await planFleet(manifest), terminal: false });
     try {
       const { stateDir } = manifest;
-      const before = await waitForStatus(stateDir, (s) =>
+      const first = await waitForStatus(stateDir, (s) =>
         Object.values(s.instances).every((i) => i.machine.state === 'running'),
+      );
+      // A crash first, so that the restarted instance has a restart to carry over.
+      process.kill(first.instances.edited?.jvmPid as number, 'SIGKILL');
+      const before = await waitForStatus(
+        stateDir,
+        (s) =>
+          s.instances.edited?.machine.state === 'running' && s.instances.edited.machine.restartsTotal === 1,
       );
       const edited = JSON.parse(await readFile(file, 'utf8'));
       edited.instances[0].restart = { policy: 'never' };
@@ -44,6 +51,9 @@ describe('reload', () => {
         machine: { state: 'running' },
       });
       expect(after.instances.edited?.jvmPid).not.toBe(before.instances.edited?.jvmPid);
+      // Restarted by the reload, its counters carry over: `restarts` never decreases while supervised.
+      expect(after.instances.edited?.machine.restartsTotal).toBe(1);
+      expect(after.instances.edited?.machine.history?.map((exit) => exit.kind)).toEqual(['crash', 'asked']);
 
       // The new policy holds for the run it was handed: a crash now is not restarted.
       process.kill(after.instances.tuned?.jvmPid as number, 'SIGKILL');

@@ -51,6 +51,18 @@ describe('fault knobs of the simulated runtimes', () => {
     );
   });
 
+  it('WSO2_SIM_RESTART_ON_SIGUSR2: after the ready line, SIGUSR2 makes the JVM log the restart lines and exit 121', async () => {
+    const offset = await freeOffset('mi');
+    const home = await sim.home('mi');
+    const jvm = sim.java([`-Dcarbon.home=${home.home}`, miMain, `-DportOffset=${offset}`], {
+      WSO2_SIM_RESTART_ON_SIGUSR2: '1',
+    });
+    await waitFor('the ready line', () => mi.readyLine.test(jvm.output()));
+    process.kill(jvm.pid, 'SIGUSR2');
+    expect(await jvm.exited).toEqual({ code: 121, signal: null });
+    expect(jvm.output()).toMatch(/Halting JVM\n/);
+  });
+
   it('WSO2_SIM_GRANDCHILD: a helper in the same process group outlives the JVM and keeps the console pipe open', async () => {
     const offset = await freeOffset('mi');
     const home = await sim.home('mi');

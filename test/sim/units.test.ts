@@ -50,6 +50,7 @@ describe('readKnobs', () => {
       crashAfterMs: undefined,
       crashExitCode: 1,
       restartAfterMs: undefined,
+      restartOnUsr2: false,
       ignoreSigterm: false,
       shutdownDelayMs: 0,
       grandchild: false,
