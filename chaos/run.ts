@@ -8,17 +8,33 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     instances: { type: 'string', default: '6' },
+    /** Where the fleet's offsets may go (parallel runs on one machine each take their own): MIN-MAX. */
+    offsets: { type: 'string', default: '20000-20400' },
   },
 });
 const seconds = Number(values.seconds);
 const seed = Number(values.seed);
 const instances = Number(values.instances);
-if (![seconds, seed, instances].every(Number.isInteger) || seconds < 1 || instances < 1) {
-  console.error('usage: npm run chaos -- [--seconds N] [--seed S] [--instances K] (whole numbers)');
+const [min, max] = values.offsets.split('-').map(Number) as [number, number];
+if (
+  ![seconds, seed, instances, min, max].every(Number.isInteger) ||
+  seconds < 1 ||
+  instances < 1 ||
+  max < min
+) {
+  console.error(
+    'usage: npm run chaos -- [--seconds N] [--seed S] [--instances K] [--offsets MIN-MAX] (whole numbers)',
+  );
   process.exit(2);
 }
 console.log(`chaos: seed ${seed}, ${seconds} s, ${instances} instances (replay with --seed ${seed})`);
-const report = await runChaos({ seconds, seed, instances, say: (line) => console.log(line) });
+const report = await runChaos({
+  seconds,
+  seed,
+  instances,
+  offsets: { min, max },
+  say: (line) => console.log(line),
+});
 const { schedule, violations, ...figures } = report;
 console.log(JSON.stringify(figures, null, 2));
 if (violations.length > 0) {
