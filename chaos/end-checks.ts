@@ -27,9 +27,15 @@ export async function checkNothingLeft(
     const offset = offsets.get(m.name);
     return offset === undefined ? [] : portSet(productOf(m.product), offset).map((p) => p.port);
   });
+  // A port held by a process of this run is an orphan's; one held by anything else (another program on
+  // this machine) is not this run's doing, and the planner would have moved past it.
+  const ours = new Set(processesUnder(processes(), fleet.root).map((p) => p.pid));
   for (const [port, status] of await probePorts(ports))
-    if (!status.free)
-      violate('no orphan', `after down, port ${port} is held by ${JSON.stringify(status.holder)}`);
+    if (!status.free && (status.holder === undefined || ours.has(status.holder.pid)))
+      violate(
+        'no orphan',
+        `after down, port ${port} is held by ${JSON.stringify(status.holder ?? 'an unknown process')}`,
+      );
 }
 
 /** Every numbered line each JVM wrote while its capture was healthy is in its log, in order. */
