@@ -42,10 +42,21 @@ export async function upAgain(
     started: { names: idle, at, refused: () => refused },
   });
   if (refused) throw refusal;
-  // Answered once they have settled (at once after a full follow): awaited, so that with --no-wait too the
-  // command does not end before the supervisor has taken the request.
-  await answered;
+  // With --no-wait, the command ends once the supervisor has taken the request (each instance has left
+  // its idle state), not once they have settled; otherwise the answer comes at once after a full follow.
+  if (options.wait) await answered;
+  else await taken(stateDir, idle, at, () => refused);
+  if (refused) throw refusal;
   return code;
+}
+
+/** Resolves once every named instance has changed state since `at` (or the request was refused); 10 s at most. */
+async function taken(stateDir: string, names: readonly string[], at: number, refused: () => boolean) {
+  for (const deadline = Date.now() + 10_000; names.length > 0 && !refused() && Date.now() < deadline; ) {
+    const status = await supervisorStatus(stateDir);
+    if (names.every((name) => (status?.instances[name]?.machine.since ?? 0) >= at)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function describe(summary: ReloadAnswer): string {

@@ -1,37 +1,24 @@
-import { chmod, open, unlink } from 'node:fs/promises';
+import { chmod, unlink } from 'node:fs/promises';
 import http from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { followLog } from '../capture/log-tail.js';
 import { SupervisorError } from '../errors.js';
 import { treeUsage } from '../process/tree-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
+import { settledIn } from '../supervisor/fleet-settled.js';
 import {
   type ControlAction,
   controlActions,
-  type LogStreamQuery,
-  logStreamQuerySchema,
-  maxLogStreams,
   maxRequestBytes,
   type ReloadRequest,
   reloadRequestSchema,
   selectionSchema,
   socketName,
 } from './control-protocol.js';
+import { logStreamRoute, streamLog } from './log-stream.js';
+import { RequestError } from './request-error.js';
 import { RequestLanes } from './request-lanes.js';
-
-/** A refusal: its HTTP status, a sentence, and its facts as fields of the answer. */
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly kind = 'request',
-    readonly facts: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-  }
-}
 
 export interface ControlServerOptions {
   readonly stateDir: string;
@@ -53,7 +40,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   // checked every second, a slow or stuck client is cut off at 5 s and 10 s, not up to 30 s later.
   const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     const answered = logStreamRoute.test(request.url ?? '')
-      ? streamLog(request, response, options, logStreams)
+      ? streamLog(request, response, { names: options.fleet.names, stateDir: options.stateDir }, logStreams)
       : handle(request, options, lanes).then((body) => reply(response, 200, body));
     answered.catch((error: unknown) => {
       const status = error instanceof RequestError ? error.status : 500;
@@ -153,7 +140,7 @@ async function handle(
       dependencies = fleet.start(names);
       // Each start is bounded by its own startTimeoutSeconds; a chain by the sum of its members'.
       const started = [...dependencies, ...names];
-      await fleet.settled(started, fleet.startTimeoutMs(started) + 5_000);
+      await settledIn(fleet, started, fleet.startTimeoutMs(started) + 5_000);
     }
     const snapshot = fleet.snapshot();
     return {
@@ -215,74 +202,6 @@ function reply(response: http.ServerResponse, status: number, body: unknown): vo
   if (response.headersSent || response.destroyed) return;
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(`${JSON.stringify(body)}\n`);
-}
-
-/** `GET /v1/logs/<name>`, any query: the name and the query are judged by streamLog. */
-const logStreamRoute = /^\/v1\/logs\/[^/?]*(\?.*)?$/;
-/** What a log stream may hold unsent before lines are dropped (and counted) for a reader that cannot keep up. */
-const maxUnsentBytes = 1024 * 1024;
-
-/**
- * `GET /v1/logs/<name>`: the instance's captured output, one logRecord a line, until the client goes or the
- * supervisor stops. Refused before anything is sent: a name that is not an instance's (no path is ever made
- * of anything else), a bad query, too many streams at once.
- */
-async function streamLog(
-  request: http.IncomingMessage,
-  response: http.ServerResponse,
-  options: ControlServerOptions,
-  streams: Set<http.ServerResponse>,
-): Promise<void> {
-  const [route = '', search = ''] = (request.url ?? '').split('?', 2);
-  const name = route.slice('/v1/logs/'.length);
-  const known = options.fleet.names;
-  if (request.method !== 'GET' || !known.includes(name))
-    throw new RequestError(404, `no instance named "${name}"`, 'unknown-instance', { names: [name], known });
-  const query = logStreamQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(search)));
-  if (!query.success) throw new RequestError(400, 'the query must be empty, lines=N or from=BYTES');
-  if (streams.size >= maxLogStreams) throw new RequestError(503, 'too many log streams', 'busy');
-  const file = path.join(options.stateDir, 'logs', `${name}.log`);
-  const start = await streamStart(file, query.data);
-  streams.add(response);
-  response
-    .writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' })
-    .flushHeaders();
-  let dropped = 0;
-  const follower = followLog(file, {
-    ...start,
-    onLine: (line) => {
-      if (response.writableLength > maxUnsentBytes) return void dropped++;
-      if (dropped > 0) response.write(`${JSON.stringify({ dropped })}\n`);
-      dropped = 0;
-      response.write(`${JSON.stringify({ line })}\n`);
-    },
-  });
-  await new Promise((resolve) => response.once('close', resolve));
-  follower.stop();
-  streams.delete(response);
-}
-
-type FollowStart = { fromOffset: number; inode?: number };
-/** Where a stream begins (logStreamQuerySchema): a log not there yet is followed from its beginning. */
-async function streamStart(file: string, query: LogStreamQuery): Promise<FollowStart> {
-  if ('from' in query) return { fromOffset: query.from };
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (handle === undefined) return { fromOffset: 0 };
-  try {
-    const { ino: inode, size } = await handle.stat();
-    const lines = 'lines' in query ? query.lines : 0;
-    // The newlines (0x0a) before the last lines, in the last KiB per line asked for (WSO2's are shorter).
-    const length = Math.min(size, lines * 1024);
-    const tail = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(tail, 0, length, size - length);
-    let found = 0;
-    for (let k = bytesRead - 2; k >= 0; k--)
-      if (tail[k] === 0x0a && ++found === lines) return { inode, fromOffset: size - length + k + 1 };
-    // Fewer lines in the window: from the first whole one (the start, when the window is the whole file).
-    return { inode, fromOffset: length === size ? 0 : size - length + tail.indexOf(0x0a) + 1 };
-  } finally {
-    await handle.close().catch(() => {});
-  }
 }
 
 /** A socket file left by a supervisor that died: nobody answers on it, so it goes. */

@@ -67,6 +67,13 @@ function instanceLosses(instance: ExportedInstance, objectName: string): NotCarr
       what: `env ${instance.secretEnv.join(', ')}`,
       why: `secret-looking: read from the Secret ${secretName(objectName)}, not written; create it: kubectl create secret generic ${secretName(objectName)} ${instance.secretEnv.map((n) => `--from-literal=${n}=…`).join(' ')}`,
     });
+  // A WSO2 config file usually holds keystore, admin and database passwords: a ConfigMap is not secret.
+  if (instance.config !== undefined && /password|secret/i.test(instance.config.text))
+    losses.push({
+      instance: at,
+      what: instance.config.file,
+      why: 'holds passwords, and goes into a ConfigMap in clear: move them to a Secret (WSO2 secure vault, or env placeholders) before applying',
+    });
   losses.push(...assumedImage(instance, at));
   return losses;
 }

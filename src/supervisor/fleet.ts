@@ -63,32 +63,45 @@ export class Fleet extends EventEmitter {
     });
     const { added, removed, changed, retuned, unchanged } = diffReload(current, manifest, plan);
     const next = new Map(manifest.instances.map((i) => [i.name, i]));
-    const live = new Map(
-      retuned.flatMap((name) => {
-        const snapshot = this.runner(name).handOver();
-        return snapshot ? [[name, snapshot] as const] : [];
-      }),
-    );
-    // A retuned instance with no live run to hand over is replaced like a changed one.
-    const replaced = [...changed, ...retuned.filter((name) => !live.has(name))];
-    const wasUp = new Set(replaced.filter((name) => this.runner(name).state !== 'stopped'));
-    await this.stop([...removed, ...replaced]);
-    // The old runners leave the fleet at once, the new ones are placed, and only then do the old ones'
-    // log writers get their bounded wait: no event meanwhile meets a fleet naming a runner it no longer has.
-    const leaving = [...removed, ...replaced].flatMap((name) => {
-      const entry = this.instances.get(name);
-      this.instances.delete(name);
-      return entry ? [entry.runner] : [];
+    const wasUp = new Set(changed.filter((name) => this.runner(name).state !== 'stopped'));
+    await this.stop([...removed, ...changed]);
+    const leaving = [...removed, ...changed].map((name) => this.unplace(name));
+    // Retuned ones, with no await between letting go and taking over: a live run is handed to the new
+    // runner (adopted), a settled one keeps its state, one between states (launching, stopping, in backoff)
+    // is stopped and started again with the new settings.
+    const handed = retuned.map((name) => {
+      const runner = this.runner(name);
+      const live = runner.handOver();
+      const settled = live === undefined && ['stopped', 'failed', 'exited'].includes(runner.state);
+      if (settled) runner.retire();
+      return { name, runner, live, settled };
     });
+    const restart = handed.filter((h) => h.live === undefined && !h.settled).map((h) => h.name);
+    await this.stop(restart);
+    leaving.push(...retuned.map((name) => this.unplace(name)));
     this.place(manifest, plan, [...added, ...changed, ...retuned]);
-    for (const [name, snapshot] of live) this.runner(name).adopt(snapshot);
-    for (const runner of leaving)
-      if (this.instances.has(runner.name)) this.runner(runner.name).inherit(runner.snapshot());
+    for (const { name, runner, live, settled } of handed) {
+      if (live) this.runner(name).adopt(live);
+      else this.runner(name).inherit(runner.snapshot(), settled);
+    }
+    for (const name of changed)
+      this.runner(name).inherit(leaving.find((r) => r.name === name)?.snapshot() as never);
     await Promise.all(leaving.map((runner) => runner.close()));
     this.log.info({ event: 'reload', added, removed, changed, retuned, unchanged }, 'manifest reloaded');
-    this.start([...added, ...replaced].filter((name) => next.get(name)?.autostart || wasUp.has(name)));
+    const starting = [...added, ...changed].filter((name) => next.get(name)?.autostart || wasUp.has(name));
+    this.start([...starting, ...restart]);
     this.changed();
     return { added, removed, changed, retuned, unchanged };
+  }
+
+  /**
+   * Takes an instance's runner out of the fleet at once: no event meets a fleet naming a runner it no longer
+   * has. Its log writer gets its bounded wait later (`close`), once the new runner is placed.
+   */
+  private unplace(name: string): InstanceRunner {
+    const runner = this.runner(name);
+    this.instances.delete(name);
+    return runner;
   }
 
   /** Makes runners for the named instances of a manifest, at their planned offsets. */
@@ -181,27 +194,6 @@ export class Fleet extends EventEmitter {
     );
   }
 
-  /**
-   * Resolves once every named instance has settled after a start: running, or given up on (failed,
-   * exited, stopped), or still retrying (backoff) when the time is up.
-   */
-  settled(names: readonly string[], timeoutMs: number): Promise<void> {
-    const done = () => names.every((name) => settledStates.has(this.runner(name).state));
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.off('change', check);
-        resolve();
-      };
-      const check = () => {
-        if (done()) finish();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.on('change', check);
-    });
-  }
-
   get names(): string[] {
     return [...this.instances.keys()];
   }
@@ -292,6 +284,3 @@ export class Fleet extends EventEmitter {
     };
   }
 }
-
-/** States a start ends in: running, or given up on. */
-const settledStates = new Set(['running', 'failed', 'exited', 'stopped']);

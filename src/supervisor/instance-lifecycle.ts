@@ -139,11 +139,17 @@ export abstract class InstanceLifecycle extends EventEmitter {
   }
 
   /**
-   * Takes over the counters of the runner this one replaces (a reload that restarts the instance): its
-   * restarts total and the history of its ends carry over, as `restarts` never decreases while supervised.
+   * Takes over what the runner this one replaces knew: its restarts total and the history of its ends (a
+   * reload that restarts the instance: `restarts` never decreases while supervised), or, `whole`, its
+   * settled state too (stopped, failed or exited: a reload that changed only settings leaves it so).
    */
-  inherit(previous: InstanceSnapshot): void {
+  inherit(previous: InstanceSnapshot, whole = false): void {
     const { restartsTotal, history } = previous.machine;
+    if (whole) {
+      const { detail: _d, wait: _w, ...machine } = previous.machine;
+      this.machine = machine;
+      return;
+    }
     this.machine = {
       ...this.machine,
       ...(restartsTotal !== undefined && { restartsTotal }),
@@ -154,17 +160,24 @@ export abstract class InstanceLifecycle extends EventEmitter {
   /**
    * Lets go of a live run without stopping it, so that a runner with new settings adopts it (a reload that
    * changes nothing the JVM sees). Undefined, and nothing let go, when there is no settled run to hand over:
-   * none, or one being launched or stopped.
+   * none, or one being launched or stopped. The runner is then inert: it no longer knows the run.
    */
   handOver(): InstanceSnapshot | undefined {
     const run = this.run;
     if (run === undefined || run.over || !['starting', 'running'].includes(this.state)) return undefined;
     const snapshot = this.snapshot();
-    this.halted = true;
-    this.cancelRestart();
     this.watches.quiet(run);
     this.output.handOver();
+    this.run = undefined;
+    this.retire();
     return snapshot;
+  }
+
+  /** From now on this runner does nothing: no restart, no event (it has been replaced). */
+  retire(): void {
+    this.halted = true;
+    this.cancelRestart();
+    this.removeAllListeners('change');
   }
 
   /** Lets the log writer end once the instance's processes are gone, and waits (bounded) for it. */

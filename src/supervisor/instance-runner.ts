@@ -197,11 +197,10 @@ export class InstanceRunner extends InstanceLifecycle {
         return this.onScriptEnd(run);
       })
       .catch((error: unknown) => this.internalError(error, run));
-    this.watches.jvm(
-      watchPidFile(pidFileOf(this.context), () => {
-        this.checkJvm(run).catch((error: unknown) => this.internalError(error, run));
-      }),
-    );
+    const checkJvm = () => void this.checkJvm(run).catch((error: unknown) => this.internalError(error, run));
+    this.watches.jvm(watchPidFile(pidFileOf(this.context), checkJvm));
+    // Now too: a relaunch while no supervisor watched (an adopted run) is seen at once, not at a health check.
+    checkJvm();
     this.watches.capture(
       this.output.checkEvery(
         () => this.emit('change'),

@@ -1,6 +1,7 @@
-import { chmod, unlink } from 'node:fs/promises';
+import { chmod, lstat, unlink } from 'node:fs/promises';
 import http from 'node:http';
 import { connect } from 'node:net';
+import { UsageError } from '../errors.js';
 import { carryOut } from './actions.js';
 import { pageHtml } from './assets/page-html.js';
 import { pageScript } from './assets/page-script.js';
@@ -154,7 +155,11 @@ async function listen(server: http.Server, where: UiListen): Promise<number | un
     return (server.address() as { port: number }).port;
   }
   if (await answers(where.path)) throw new Error(`something already answers on ${where.path}`);
-  await unlink(where.path).catch(() => undefined);
+  // Only a stale socket goes: a file given by mistake (`--socket instances.json`) is never deleted.
+  const existing = await lstat(where.path).catch(() => undefined);
+  if (existing !== undefined && !existing.isSocket())
+    throw new UsageError(`--socket ${where.path}: a file that is not a socket is there; name another path.`);
+  if (existing !== undefined) await unlink(where.path);
   const umask = process.umask(0o077);
   try {
     await bind(() => server.listen(where.path));

@@ -86,7 +86,7 @@ describe('wso2-supervisor up -d and control commands', () => {
     const after = await cli(['status']);
     expect(after.exitCode).toBe(4);
     expect(String(after.stdout)).toMatch(/NOT SUPERVISED/);
-  });
+  }, 150_000);
 
   it('leaves a consistent state after 20 concurrent restarts: one server per instance, all running', async () => {
     await setUp(['one', 'two']);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reloadManifest, requestDown } from '../../src/daemon/control-client.js';
+import { controlInstances, reloadManifest, requestDown } from '../../src/daemon/control-client.js';
 import { serve } from '../../src/daemon/serve.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { planFleet } from '../../src/process/plan-fleet.js';
@@ -62,6 +62,36 @@ describe('reload', () => {
       );
       expect(ended.instances.tuned?.machine).toMatchObject({ lastExit: { kind: 'crash' } });
       expect(ended.instances.tuned?.machine.restartsTotal ?? 0).toBe(0);
+      // The runner it was handed from is inert: one crash, told once, by the new runner alone.
+      const log = await readFile(path.join(stateDir, 'logs', 'supervisor.log'), 'utf8');
+      const crashes = log
+        .split('\n')
+        .filter((l) => l.includes('"instance":"tuned"') && l.includes('"event":"state"'));
+      expect(crashes.filter((l) => l.includes('"from":"running"'))).toHaveLength(1);
+    } finally {
+      await requestDown(manifest.stateDir);
+      await supervisor.finished;
+    }
+  });
+
+  it('leaves a stopped instance stopped when a reload changes only its settings', async () => {
+    await simMiFleetIn(t, 'reload', [{ name: 'busy' }, { name: 'idle' }]);
+    const file = path.join(t.root, 'instances.json');
+    const manifest = await loadManifest(file);
+    const supervisor = await serve({ manifest, plan: await planFleet(manifest), terminal: false });
+    try {
+      const { stateDir } = manifest;
+      await waitForStatus(stateDir, (s) =>
+        Object.values(s.instances).every((i) => i.machine.state === 'running'),
+      );
+      await controlInstances(stateDir, 'stop', { names: ['idle'] });
+      const edited = JSON.parse(await readFile(file, 'utf8'));
+      edited.instances[1].restart = { maxRestarts: 9 };
+      await writeFile(file, JSON.stringify(edited));
+      expect(await reloadManifest(stateDir)).toMatchObject({ retuned: ['idle'], changed: [] });
+      const after = await waitForStatus(stateDir, () => true);
+      expect(after.instances.idle?.machine).toMatchObject({ state: 'stopped', lastExit: { kind: 'asked' } });
+      expect(after.instances.idle?.pid).toBeUndefined();
     } finally {
       await requestDown(manifest.stateDir);
       await supervisor.finished;
