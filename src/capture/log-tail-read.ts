@@ -11,13 +11,17 @@ export interface OpenFile {
   offset: number;
 }
 
-/** Opens a log file for reading at `offset`; undefined when it cannot be opened. */
+/**
+ * Opens a log file for reading at `offset`; undefined when it cannot be opened, or is not a file (a folder
+ * where the log should be opens, and then fails every read: found by the chaos run).
+ */
 export async function openAt(path: string, offset: number): Promise<OpenFile | undefined> {
   const handle = await open(path, 'r').catch(() => undefined);
   if (handle === undefined) return undefined;
   try {
-    const { ino, size } = await handle.stat();
-    return { handle, inode: ino, size, offset };
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`${path} is not a file`);
+    return { handle, inode: info.ino, size: info.size, offset };
   } catch {
     await handle.close().catch(() => {});
     return undefined;

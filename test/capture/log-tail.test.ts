@@ -141,4 +141,10 @@ describe('the tail of the log', () => {
   it('is empty when there is no log yet', async () => {
     expect(await readLogTail(t.log(), 1000)).toEqual([]);
   });
+
+  it('is what name.log.1 holds when a folder stands where name.log should be (found by the chaos run)', async () => {
+    mkdirSync(t.log(), { recursive: true });
+    writeFileSync(`${t.log()}.1`, 'a1\na2\n');
+    expect(await readLogTail(t.log(), 1000)).toEqual(['a1', 'a2']);
+  });
 });
