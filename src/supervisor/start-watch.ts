@@ -110,6 +110,7 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
         target,
         answer: lastAnswer,
       });
+    if (done) return; // failed while it looked at the listeners: nothing more to probe
     cancelProbe = clock.after(options.probeIntervalMs, () => guard(probe()));
   };
   let probing = false;
