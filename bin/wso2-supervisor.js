@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (the `prepare` script).
-import('../dist/src/cli/main.js');
+// Thin launcher: the CLI is bundled into dist/bundle/ by `npm install` (the `prepare` script).
+import('../dist/bundle/cli.js');

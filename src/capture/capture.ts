@@ -1,10 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { readProcStat } from '../process/proc-stat.js';
 import type { LogPosition } from './log-tail.js';
+import { type Registration, sharedWriter, type WriterReplaced } from './shared-writer.js';
+
+export type { WriterReplaced } from './shared-writer.js';
 
 export interface CaptureOptions {
   readonly logFile: string;
@@ -16,7 +18,7 @@ export interface CaptureOptions {
 
 /**
  * One instance's output capture, kept across its runs. The output goes through a named pipe
- * (`<logFile>.pipe`) that a log writer process reads; the supervisor holds the pipe open for reading too
+ * (`<logFile>.pipe`) that the supervisor's log writer process reads; the supervisor holds the pipe open for reading too
  * and never reads it (as s6-fdholderd holds fds), so a writer that dies loses no pipe: the instance's next
  * writes wait in the pipe, and a new writer, started at once, reads on from there.
  */
@@ -35,7 +37,7 @@ export interface Capture {
    * has been rotated meanwhile. Undefined when the log could not be opened; the writer's status says why.
    */
   readonly startPosition: LogPosition | undefined;
-  /** Settles once the last writer has exited after `release()`: every byte is in the log (or counted lost). */
+  /** Settles once the pipe has ended after `release()`: every byte is in the log (or counted lost). */
   readonly finished: Promise<void>;
   /**
    * Writes a line of the supervisor's own into the pipe, after everything the instance wrote before it: once
@@ -43,30 +45,16 @@ export interface Capture {
    * end. Never blocks: with no writer and a full pipe, the line is dropped.
    */
   mark(line: string): void;
-  /** False once the capture is released and its writer has exited. */
+  /** False once the capture is released and its pipe has ended. */
   isRunning(): boolean;
   /** Called each time a writer that died was replaced. */
   onReplaced(listener: (replaced: WriterReplaced) => void): void;
 }
 
-export interface WriterReplaced {
-  readonly oldPid: number;
-  readonly newPid: number;
-  /** How long the pipe went unread. */
-  readonly gapMs: number;
-}
-
-/** A dead writer is replaced at once, but not more than once a second (one that cannot start would spin). */
-const replaceEveryMs = 1000;
-
 /**
- * Starts (or, `adoptWriterPid`, takes over from an earlier supervisor) the capture of one instance. The
- * writer has its own session and process group (`detached`), so a signal to the supervisor's group (Ctrl-C)
- * or to the instance's (stop, SIGKILL) does not reach it, and it is not waited for when the supervisor
- * exits (`unref`): it ends by itself at the end of its input.
- *
- * child_process rather than execa: every execa feature (buffering, cleanup, promise on failure) would be
- * turned off here, and a plain spawn costs less.
+ * Starts (or, `adoptWriterPid`, takes over from an earlier supervisor) the capture of one instance: its pipe
+ * is made and held, and this process's log writer (shared-writer.ts) asked to read it. An earlier
+ * supervisor's writer, still reading the pipe, is left to it; should it die, ours takes the pipe over.
  */
 export async function startCapture(options: CaptureOptions, adoptWriterPid?: number): Promise<Capture> {
   const { logFile, maxBytes, files } = options;
@@ -81,57 +69,47 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
   // the writer sees no end of input while the supervisor holds it). Non-blocking: a marker never stalls us.
   const holder = openSync(pipe, constants.O_RDWR | constants.O_NONBLOCK);
   const output = openSync(pipe, constants.O_WRONLY);
-  const args = [logWriterScript(), logFile, String(maxBytes), String(files), pipe];
-  let released = false;
-  let current: WriterHandle;
-  try {
-    current = adoptWriterPid === undefined ? await spawnWriter(args) : watchForeign(adoptWriterPid);
-  } catch (error) {
-    closeSync(output);
-    closeSync(holder);
-    throw error;
-  }
-  /** A replacement being started: a release waits for it to have the pipe open. */
-  let replacing: Promise<WriterHandle> | undefined;
-  let lastReplaced = 0;
-  let resolveFinished: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    resolveFinished = resolve;
-  });
+  const writer = sharedWriter();
   const listeners: ((replaced: WriterReplaced) => void)[] = [];
-  const supervise = (writer: WriterHandle) => {
-    void writer.exited.then(async () => {
-      if (released) return resolveFinished();
-      const diedAt = Date.now();
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.max(0, lastReplaced + replaceEveryMs - diedAt)),
-      );
-      if (released) return resolveFinished();
-      lastReplaced = Date.now();
-      replacing = spawnWriter(args).catch(() => writer);
-      const next = await replacing;
-      replacing = undefined;
-      if (next === writer) return supervise(writer); // could not spawn: tried again in a second
-      current = next;
-      for (const listener of listeners)
-        listener({ oldPid: writer.pid, newPid: next.pid, gapMs: Date.now() - diedAt });
-      supervise(next);
+  let released = false;
+  let ended = false;
+  let readerPid: () => number;
+  let registration: Registration | undefined;
+  const register = () => {
+    registration = writer.capture({ pipe, logFile, maxBytes, files });
+    registration.onReplaced((replaced) => {
+      for (const listener of listeners) listener(replaced);
     });
+    readerPid = () => writer.pid();
+    return registration;
   };
-  supervise(current);
+  let finished: Promise<void>;
+  if (adoptWriterPid === undefined) {
+    finished = register().ended;
+  } else {
+    // The earlier supervisor's writer reads on; once it is gone, ours reads the pipe (to its end, if released).
+    readerPid = () => adoptWriterPid;
+    finished = waitForExit(adoptWriterPid).then(() => {
+      const diedAt = Date.now();
+      const next = register();
+      for (const listener of listeners)
+        listener({ oldPid: adoptWriterPid, newPid: writer.pid(), gapMs: Date.now() - diedAt });
+      return next.ended;
+    });
+  }
+  finished = finished.then(() => {
+    ended = true;
+  });
   return {
     output,
     release: () => {
       if (released) return;
       released = true;
-      // Not before the writer (or the one replacing it) has the pipe open: a pipe nobody holds loses what
-      // is buffered in it, and a writer opening a pipe nobody writes to would wait forever.
-      void (replacing ?? Promise.resolve(current))
-        .then((writer) => writer.opened)
-        .then(() => {
-          closeSync(output);
-          closeSync(holder);
-        });
+      // Not before a writer has the pipe open: a pipe nobody holds loses what is buffered in it.
+      void (registration?.opened ?? Promise.resolve()).then(() => {
+        closeSync(output);
+        closeSync(holder);
+      });
     },
     mark: (line) => {
       if (released) return;
@@ -141,8 +119,8 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
         // A full pipe with no writer reading it: the marker is dropped, the instance is not held up.
       }
     },
-    isRunning: () => !released || current.alive(),
-    writerPid: () => current.pid,
+    isRunning: () => !released || !ended,
+    writerPid: () => readerPid(),
     startPosition,
     finished,
     onReplaced: (listener) => listeners.push(listener),
@@ -164,63 +142,17 @@ function makeFifo(pipe: string): void {
   execFileSync('mkfifo', ['-m', '600', pipe]);
 }
 
-interface WriterHandle {
-  readonly pid: number;
-  /** Settles once the writer has the pipe open for reading (or has exited). */
-  readonly opened: Promise<void>;
-  readonly exited: Promise<void>;
-  alive(): boolean;
-}
-
-async function spawnWriter(args: readonly string[]): Promise<WriterHandle> {
-  const writer = spawn(process.execPath, args, {
-    detached: true,
-    // Its stdout says when it has opened the pipe (log-writer.ts), then closes.
-    stdio: ['ignore', 'pipe', 'ignore'],
-    // Hold no directory busy: the writer may outlive the supervisor by months.
-    cwd: '/',
-    env: writerEnvironment(),
-  });
-  let alive = true;
-  const exited = new Promise<void>((resolve) =>
-    writer.once('exit', () => {
-      alive = false;
-      resolve();
-    }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    writer.once('spawn', resolve);
-    writer.once('error', reject);
-  });
-  writer.on('error', () => {});
-  const stdout = writer.stdout as NonNullable<typeof writer.stdout>;
-  const opened = Promise.race([
-    new Promise<void>((resolve) => stdout.once('data', () => resolve())),
-    exited,
-  ]).then(() => {
-    stdout.destroy();
-  });
-  writer.unref();
-  return { pid: writer.pid as number, opened, exited, alive: () => alive };
-}
-
-/** An earlier supervisor's writer: not our child, so its end is noticed by polling (twice a second). */
-function watchForeign(pid: number): WriterHandle {
-  let alive = true;
-  const exited = new Promise<void>((resolve) => {
+/** Settles once a process (a writer this supervisor did not start) has exited: polled twice a second. */
+function waitForExit(pid: number): Promise<void> {
+  return new Promise<void>((resolve) => {
     const poll = () => {
       void isRunning(pid).then((running) => {
         if (running) setTimeout(poll, 500).unref();
-        else {
-          alive = false;
-          resolve();
-        }
+        else resolve();
       });
     };
     poll();
   });
-  // Its poll is unref'd and ends with the writer, so `exited` settles even after a release.
-  return { pid, opened: Promise.resolve(), exited, alive: () => alive };
 }
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */
@@ -260,31 +192,4 @@ async function isRunning(pid: number): Promise<boolean> {
   }
   const stat = await readProcStat(pid);
   return stat === undefined ? existsSync(`/proc/${pid}`) : stat.state !== 'Z';
-}
-
-/**
- * The writer's environment: the supervisor's, less what only slows a Node start down or changes it.
- * NODE_EXTRA_CA_CERTS costs about 75 ms of CPU per start here and the writer makes no TLS connection;
- * NODE_OPTIONS may carry --inspect or --require meant for the supervisor.
- */
-function writerEnvironment(): NodeJS.ProcessEnv {
-  const { NODE_EXTRA_CA_CERTS: _certs, NODE_OPTIONS: _options, ...environment } = process.env;
-  return environment;
-}
-
-let writerScript: string | undefined;
-
-/** `log-writer.js` beside this file when running compiled, else the repository's dist/ (running from source). */
-export function logWriterScript(): string {
-  if (writerScript !== undefined) return writerScript;
-  const here = dirname(fileURLToPath(import.meta.url));
-  let script = join(here, 'log-writer.js');
-  if (!existsSync(script)) {
-    let dir = here;
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-    script = join(dir, 'dist', 'src', 'capture', 'log-writer.js');
-  }
-  if (!existsSync(script)) throw new Error(`the log writer ${script} is missing: build first (npx tsc -p .)`);
-  writerScript = script;
-  return script;
 }

@@ -1,84 +1,134 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { constants, openSync, readSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { RotatingLog } from './rotating-log.js';
+import {
+  type CaptureRequest,
+  encode,
+  lineSplitter,
+  parseRequest,
+  type WriterEvent,
+} from './writer-protocol.js';
 
 /**
- * The log writer: `node log-writer.js <logFile> <maxBytes> <files> [<pipe>]`. One per instance, like s6-log or
- * multilog. The instance's stdout and stderr are the write end of a pipe whose only reader is this process,
- * not the supervisor: a slow, crashed or restarted supervisor never blocks the instance nor loses its output,
- * and the supervisor follows the file instead (the same way for instances it re-adopts). It exits at the end
- * of the input, once every process holding the write end is gone.
+ * The log writer: `node log-writer.js`, one process for all of a supervisor's instances (like s6-log, but
+ * shared: a Node process costs ~40 MB and ~40 ms of CPU to start, and 20 of them at once on 2 cores held a
+ * fleet's start back by a second). The supervisor asks it on stdin to capture an instance's named pipe into
+ * its log (writer-protocol.ts); the writer, not the supervisor, is in the data path, so a slow, crashed or
+ * restarted supervisor never blocks an instance nor loses its output. A pipe ends once every process
+ * holding it for writing is gone (the supervisor holds it while the instance is supervised); the writer
+ * exits once its stdin has ended (its supervisor is gone) and every pipe it reads has ended.
  *
- * Why a synchronous loop and a hand-written rotation rather than a library: the stream-based rotators
- * (rotating-file-stream, pino-roll) run at about the speed of a bare Node pipe-to-file stream, 340-365 MB/s
- * here, and the target is 500 MB/s. readSync into one 1 MiB buffer and writeSync of it does no allocation,
- * no event loop turn and no copy beyond the kernel's: 200 MB in 10 MB x 5 files went through at 770-970 MB/s
- * here. It is started per instance run, so it imports nothing but node:fs and its two small neighbours.
- * A SIGKILL between a read and its write loses that one chunk (what was in the pipe at that instant): the
- * pipe keeps everything not yet read, for the writer the supervisor starts in its place.
+ * Reading: the kernel says when a pipe has data (a non-blocking socket handle on it, so one idle pipe never
+ * holds the others up), then the pipe is drained with readSync into one 1 MiB buffer and each chunk written
+ * with writeSync: no allocation, no copy beyond the kernel's. A hand-written rotation rather than a library:
+ * the stream-based rotators (rotating-file-stream, pino-roll) ran at a bare pipe-to-file stream's speed
+ * (340-365 MB/s here), short of the goal. A SIGKILL between a read and its write loses that one chunk: the
+ * pipes keep everything not yet read, for the writer the supervisor starts in its place.
  */
 
-const chunkBytes = 1 << 20;
-
-function main(args: readonly string[]): number {
-  const [logFile, maxBytesText, filesText, pipe] = args;
-  const maxBytes = Number(maxBytesText);
-  const files = Number(filesText);
-  if (
-    !logFile ||
-    !Number.isSafeInteger(maxBytes) ||
-    maxBytes < 1 ||
-    !Number.isSafeInteger(files) ||
-    files < 1
-  ) {
-    process.stderr.write('usage: log-writer.js <logFile> <maxBytes >= 1> <files >= 1> [<pipe>]\n');
-    return 2;
-  }
-  const log = new RotatingLog({ logFile, maxBytes, files });
-  // The instance's named pipe, read-only: its input ends once no process holds it open for writing.
-  const input = pipe ? openSync(pipe, 'r') : openInput();
-  // Tells whoever started it that the pipe is open (they must not let go of it before), then lets go.
-  try {
-    writeSync(1, 'open\n');
-    closeSync(1);
-  } catch {
-    // Nobody listens: nothing to tell.
-  }
-  const buffer = Buffer.allocUnsafe(chunkBytes);
-  for (let length = read(input, buffer); length > 0; length = read(input, buffer)) log.append(buffer, length);
-  log.close();
-  return 0;
+interface Reader {
+  readonly pipe: string;
+  readonly fd: number;
+  readonly socket: Socket;
+  readonly log: RotatingLog;
+  /** The requests this pipe answers. */
+  readonly ids: number[];
+  ended: boolean;
 }
 
-/**
- * fd 0 may have been left non-blocking by whoever made it, which turns readSync into a spin on EAGAIN;
- * opening /dev/stdin again gives a new, blocking file description of the same pipe. A socket (Node's
- * `stdio: 'pipe'` is a socketpair) cannot be opened that way, but libuv hands it to the child blocking.
- */
-function openInput(): number {
-  try {
-    return openSync('/dev/stdin', 'r');
-  } catch {
-    return 0;
+const readers = new Map<string, Reader>();
+const buffer = Buffer.allocUnsafe(1 << 20);
+let controlOpen = true;
+
+function capture(request: CaptureRequest): void {
+  const known = readers.get(request.pipe);
+  if (known !== undefined) {
+    known.ids.push(request.id);
+    tell({ open: request.id });
+    return;
   }
+  let fd: number;
+  try {
+    // Non-blocking: opening a pipe nobody writes to any more must not hang the writer (it ends at once).
+    fd = openSync(request.pipe, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    tell({ end: [request.id] });
+    return;
+  }
+  const { logFile, maxBytes, files } = request;
+  const socket = new Socket({ fd, readable: true, writable: false });
+  const reader: Reader = {
+    pipe: request.pipe,
+    fd,
+    socket,
+    log: new RotatingLog({ logFile, maxBytes, files }),
+    ids: [request.id],
+    ended: false,
+  };
+  readers.set(request.pipe, reader);
+  socket.on('data', (chunk: Buffer) => {
+    reader.log.append(chunk, chunk.length);
+    drain(reader);
+  });
+  socket.on('end', () => finish(reader));
+  socket.on('error', () => finish(reader));
+  tell({ open: request.id });
 }
 
-/** Bytes read into `buffer`; 0 at the end of the input (or on an error reading it, which ends it too). */
-function read(fd: number, buffer: Buffer): number {
-  let idleMs = 1;
-  for (;;) {
+/** Reads what the pipe holds now, in 1 MiB chunks, until it is empty (EAGAIN) or has ended. */
+function drain(reader: Reader): void {
+  while (!reader.ended) {
+    let length: number;
     try {
-      return readSync(fd, buffer, 0, buffer.length, null);
+      length = readSync(reader.fd, buffer, 0, buffer.length, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EINTR') continue;
-      if (code !== 'EAGAIN') return 0;
-      // Still non-blocking after all: wait without spinning, a little longer each time while it is idle.
-      Atomics.wait(idleWait, 0, 0, idleMs);
-      idleMs = Math.min(idleMs * 2, 50);
+      if (code !== 'EAGAIN') finish(reader);
+      return;
     }
+    if (length === 0) {
+      finish(reader);
+      return;
+    }
+    reader.log.append(buffer, length);
   }
 }
 
-const idleWait = new Int32Array(new SharedArrayBuffer(4));
+function finish(reader: Reader): void {
+  if (reader.ended) return;
+  reader.ended = true;
+  readers.delete(reader.pipe);
+  reader.socket.destroy();
+  reader.log.close();
+  tell({ end: reader.ids });
+  exitWhenDone();
+}
 
-process.exitCode = main(process.argv.slice(2));
+/** To the supervisor; nobody may listen any more (it was killed), which changes nothing here. */
+function tell(event: WriterEvent): void {
+  if (!controlOpen) return;
+  try {
+    writeSync(1, encode(event));
+  } catch {
+    // The supervisor is gone: the pipes are read on all the same.
+  }
+}
+
+function exitWhenDone(): void {
+  if (!controlOpen && readers.size === 0) process.exit(0);
+}
+
+process.stdin.on(
+  'data',
+  lineSplitter((line) => {
+    const request = parseRequest(line);
+    if (request !== undefined) capture(request);
+  }),
+);
+const controlEnded = () => {
+  controlOpen = false;
+  exitWhenDone();
+};
+process.stdin.on('end', controlEnded);
+process.stdin.on('error', controlEnded);

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors.js';
 import { locateManifest } from '../manifest/locate.js';
+import { packageVersion } from '../package-root.js';
 import type { CommandContext } from './context.js';
 import { printJson } from './print.js';
 import { reportError } from './report-error.js';
@@ -11,21 +11,6 @@ import { suggestReadOnly } from './suggest.js';
  * The command line: parses arguments and hands each command its context. Command modules are imported
  * only when their command runs, so a quick command does not pay for the others' start-up.
  */
-
-/** The version in the package's package.json: two folders above src/cli/, three above dist/src/cli/. */
-function packageVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const { version } = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
-        version?: unknown;
-      };
-      if (typeof version === 'string') return version;
-    } catch {
-      // not this one
-    }
-  }
-  return 'unknown';
-}
 
 /** A command module: `run` takes the context, then its positional arguments (a list for variadic ones). */
 type Run = (context: CommandContext, ...args: unknown[]) => Promise<number | undefined>;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ControlRequestError, exitCodes, NoSupervisorError, SupervisorGoneError } from '../errors.js';
 import {
   type ActionAnswer,
@@ -45,7 +45,7 @@ async function request<T>(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   body?: unknown,
   long = false,
 ): Promise<T> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { instanceRecordSchema } from '../state/instance-record.js';
 
 /**
@@ -26,7 +26,7 @@ export const controlActions: readonly ControlAction[] = ['start', 'stop', 'resta
 
 /** Which instances a start, stop or restart is for. */
 export const selectionSchema = z.union([
-  z.strictObject({ names: z.array(z.string()).min(1) }),
+  z.strictObject({ names: z.array(z.string()).check(z.minLength(1)) }),
   z.strictObject({ all: z.literal(true) }),
 ]);
 export type Selection = z.infer<typeof selectionSchema>;
@@ -35,7 +35,7 @@ export const usageSchema = z.object({ cpuPercent: z.number(), memoryBytes: z.num
 
 export const statusAnswerSchema = z.object({
   ok: z.literal(true),
-  supervisorPid: z.number().int(),
+  supervisorPid: z.int(),
   stateDir: z.string(),
   instances: z.record(z.string(), instanceRecordSchema),
   /** CPU and memory of each running instance's process tree, sampled by the daemon. */
@@ -53,7 +53,7 @@ export const actionAnswerSchema = z.object({
 export type ActionAnswer = z.infer<typeof actionAnswerSchema>;
 
 /** `replan`: automatic instances are placed afresh instead of keeping their offsets. */
-export const reloadRequestSchema = z.strictObject({ replan: z.boolean().optional() });
+export const reloadRequestSchema = z.strictObject({ replan: z.optional(z.boolean()) });
 export type ReloadRequest = z.infer<typeof reloadRequestSchema>;
 
 export const reloadAnswerSchema = z.object({
@@ -61,7 +61,7 @@ export const reloadAnswerSchema = z.object({
   added: z.array(z.string()),
   removed: z.array(z.string()),
   changed: z.array(z.string()),
-  retuned: z.array(z.string()).default([]),
+  retuned: z._default(z.array(z.string()), []),
   unchanged: z.array(z.string()),
 });
 export type ReloadAnswer = z.infer<typeof reloadAnswerSchema>;
@@ -82,8 +82,10 @@ export const maxBacklogLines = 1000;
  * After that the stream follows the log across rotations (capture/log-tail.ts) until the client goes.
  */
 export const logStreamQuerySchema = z.union([
-  z.strictObject({ lines: z.coerce.number().int().min(0).max(maxBacklogLines) }),
-  z.strictObject({ from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ lines: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(maxBacklogLines)) }),
+  z.strictObject({
+    from: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
+  }),
   z.strictObject({}),
 ]);
 export type LogStreamQuery = z.infer<typeof logStreamQuerySchema>;
@@ -96,6 +98,6 @@ export const maxLogStreams = 32;
  */
 export const logRecordSchema = z.union([
   z.strictObject({ line: z.string() }),
-  z.strictObject({ dropped: z.number().int().positive() }),
+  z.strictObject({ dropped: z.int().check(z.positive()) }),
 ]);
 export type LogRecord = z.infer<typeof logRecordSchema>;

@@ -2,19 +2,19 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AlreadyRunningError, DaemonStartError } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
+import { cliScript } from '../package-root.js';
+import type { Plan } from '../ports/planner.js';
 import { supervisorStatus } from './control-client.js';
 import type { StatusAnswer } from './control-protocol.js';
-
-const cli = fileURLToPath(new URL('../../../bin/wso2-supervisor.js', import.meta.url));
+import { writeHandOff } from './handoff.js';
 
 /**
  * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log) and
  * resolves its pid once it answers on its control socket.
  */
-export async function daemonize(manifest: Manifest): Promise<number> {
+export async function daemonize(manifest: Manifest, plan: Plan): Promise<number> {
   const { stateDir } = manifest;
   const existing = await supervisorStatus(stateDir);
   if (existing) throw new AlreadyRunningError(existing.supervisorPid, stateDir);
@@ -25,15 +25,16 @@ export async function daemonize(manifest: Manifest): Promise<number> {
   // A small young generation: a daemon that mostly waits needs no 16 MB semi-spaces.
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=1', cli, '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
+    ['--max-semi-space-size=1', cliScript(), '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
     {
       detached: true,
-      stdio: ['ignore', output, output],
+      stdio: ['pipe', output, output],
       cwd: path.dirname(manifest.file),
       env: process.env,
     },
   );
   closeSync(output);
+  writeHandOff(child.stdin as NonNullable<typeof child.stdin>, { manifest, plan });
   child.unref();
   let exited: number | null | undefined;
   child.once('exit', (code) => {

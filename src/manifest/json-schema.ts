@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { manifestSchema } from './schema.js';
 
 /** The published JSON Schema, generated from the validator's own schema so the two never drift. */

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ManifestProblem } from '../errors.js';
 import { describeValue, jsonPath, valueAt } from './json-path.js';
 import { manifestSchema } from './schema.js';

@@ -17,8 +17,11 @@ export async function terminateGroup(options: {
   readonly timeoutMs: number;
 }): Promise<{ readonly graceful: boolean }> {
   const { pgid, jvm, timeoutMs } = options;
-  const tree = processTree(pgid);
   // Nothing left (the usual case after a crash, on the restart path): no signal to send, nothing to wait for.
+  // The kernel says so in microseconds; reading /proc for the tree costs milliseconds. A process that left
+  // the group before it emptied has been handed to init: the tree, found by parents, would not reach it.
+  if (!groupExists(pgid)) return { graceful: true };
+  const tree = processTree(pgid);
   if (tree.length === 0) return { graceful: true };
   // The JVM may have left the group (setsid): it is signalled itself, once its start time proves it is ours.
   const current = jvm && tree.find((p) => p.pid === jvm.pid && p.startTime === jvm.startTime);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type InstanceSnapshot, instanceRecordSchema } from './instance-record.js';
 
 /**
@@ -12,7 +12,7 @@ export const stateVersion = 2;
 
 const envelope = z.object({
   version: z.union([z.literal(1), z.literal(2)]),
-  supervisor: z.object({ pid: z.number().int(), startedAt: z.string(), stoppedAt: z.string().optional() }),
+  supervisor: z.object({ pid: z.int(), startedAt: z.string(), stoppedAt: z.optional(z.string()) }),
   updatedAt: z.string(),
   instances: z.record(z.string(), z.unknown()),
 });

@@ -143,13 +143,16 @@ export class InstanceRunner extends InstanceLifecycle {
 
   protected async launch(): Promise<void> {
     if (this.state !== 'starting' || this.halted) return;
-    const preflight = await busyPlannedPort(this.ports);
+    // Both at once: this is the restart path, and each is a round of I/O.
+    const [preflight, capture, logStart] = await Promise.all([
+      busyPlannedPort(this.ports),
+      this.output.writer(),
+      endOf(this.logFile),
+    ]);
     if (preflight !== undefined) {
       const { busy, reason } = preflight;
       return this.dispatch({ type: 'ended', exit: { kind: 'start-failed', reason }, busy });
     }
-    const capture = await this.output.writer();
-    const logStart = await endOf(this.logFile);
     // A stop or kill may have come while this launch awaited: then nothing is spawned.
     if (this.state !== 'starting' || this.halted) return;
     const { config, offset } = this.options;

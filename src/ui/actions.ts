@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { controlInstances } from '../daemon/control-client.js';
 import type { ControlAction } from '../daemon/control-protocol.js';
 import { isInstanceName } from '../manifest/instance-name.js';
 import { refusalOf } from './refusals.js';
 
 /** The body of `POST /api/start|stop|restart`: one instance. */
-export const actionRequestSchema = z.strictObject({ name: z.string().refine(isInstanceName) });
+export const actionRequestSchema = z.strictObject({ name: z.string().check(z.refine(isInstanceName)) });
 
 /** What an action answers the page: where the instance ended up, or why it was not done. */
 export type ActionAnswer =

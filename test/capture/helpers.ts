@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeAll } from 'vitest';
-import { type Capture, logWriterScript, startCapture } from '../../src/capture/capture.js';
+import { type Capture, startCapture } from '../../src/capture/capture.js';
+import { logWriterScript } from '../../src/capture/shared-writer.js';
 
 /**
  * Real writer processes, real producers in their own process groups, real files in a fresh folder per

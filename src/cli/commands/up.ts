@@ -1,9 +1,12 @@
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { daemonize } from '../../daemon/daemonize.js';
+import { readHandOff } from '../../daemon/handoff.js';
 import { serve } from '../../daemon/serve.js';
 import { exitCodes, UsageError } from '../../errors.js';
+import type { Manifest } from '../../manifest/instance-config.js';
 import { loadManifest } from '../../manifest/load.js';
 import { describeProblem } from '../../ports/describe-plan.js';
+import type { Plan } from '../../ports/planner.js';
 import { planFleet } from '../../process/plan-fleet.js';
 import { forgetInheritedTag } from '../../process/run-tag.js';
 import type { CommandContext } from '../context.js';
@@ -28,31 +31,47 @@ export async function run(context: CommandContext): Promise<number> {
   const options = context.options as UpOptions;
   const waitTimeoutMs = parseWaitTimeout(options.waitTimeout);
   forgetInheritedTag(process.env);
+  if (options.daemon) return serveDaemon(context);
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
   const progress = {
     wait: options.wait !== false,
     json: context.json,
     ...(waitTimeoutMs !== undefined && { timeoutMs: waitTimeoutMs }),
   };
-  const running = options.detach && !options.daemon ? await supervisorStatus(manifest.stateDir) : undefined;
+  const running = options.detach ? await supervisorStatus(manifest.stateDir) : undefined;
   if (running) return upAgain(manifest, running, progress);
   const plan = await planFleet(manifest);
-  if (plan.problems.length > 0) {
-    for (const problem of plan.problems)
-      printDiagnostic(`error: ${describeProblem(problem, plan.instances)}`);
-    printDiagnostic('Nothing was started.');
-    return exitCodes.portsUnavailable;
-  }
-  if (options.detach && !options.daemon) {
-    const supervisorPid = await daemonize(manifest);
+  if (plan.problems.length > 0) return refuse(plan);
+  if (options.detach) {
+    const supervisorPid = await daemonize(manifest, plan);
     return followStartUp(manifest, supervisorPid, progress);
   }
-  const supervisor = await serve({
-    manifest,
-    plan,
-    terminal: !options.daemon,
-    stateDirOption: context.stateDir,
-  });
+  return supervise(context, manifest, plan, true);
+}
+
+/** The daemon `up -d` started: it runs the manifest and plan `up -d` handed over (or, failing that, its own). */
+async function serveDaemon(context: CommandContext): Promise<number> {
+  const handOff = await readHandOff(process.stdin);
+  const manifest = handOff?.manifest ?? (await loadManifest(context.manifestFile, context.stateDir));
+  const plan = handOff?.plan ?? (await planFleet(manifest));
+  if (plan.problems.length > 0) return refuse(plan);
+  return supervise(context, manifest, plan, false);
+}
+
+function refuse(plan: Plan): number {
+  for (const problem of plan.problems) printDiagnostic(`error: ${describeProblem(problem, plan.instances)}`);
+  printDiagnostic('Nothing was started.');
+  return exitCodes.portsUnavailable;
+}
+
+/** Runs the supervisor until SIGINT/SIGTERM or `down` (a second signal kills at once). */
+async function supervise(
+  context: CommandContext,
+  manifest: Manifest,
+  plan: Plan,
+  terminal: boolean,
+): Promise<number> {
+  const supervisor = await serve({ manifest, plan, terminal, stateDirOption: context.stateDir });
   process.on('SIGINT', () => supervisor.down('SIGINT'));
   process.on('SIGTERM', () => supervisor.down('SIGTERM'));
   return supervisor.finished;

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The package's own folder: the nearest one above this module that holds package.json. The same code runs
+ * from src/ (tests), dist/src/ (tsc) and dist/bundle/ (esbuild, what bin/ runs), at different depths.
+ */
+export function packageRoot(): string {
+  if (root !== undefined) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  root = dir;
+  return dir;
+}
+
+let root: string | undefined;
+
+/** The CLI every process of ours runs: the daemon is `up --daemon` of it. */
+export const cliScript = (): string => join(packageRoot(), 'bin', 'wso2-supervisor.js');
+
+/** The version in package.json, or 'unknown'. */
+export function packageVersion(): string {
+  try {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
