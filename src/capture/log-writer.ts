@@ -73,6 +73,9 @@ function capture(request: CaptureRequest): void {
   socket.on('end', () => finish(reader));
   socket.on('error', () => finish(reader));
   tell({ open: request.id });
+  // Opened while no process held it for writing, the kernel never reports its end unless one comes
+  // (fs/pipe.c suppresses the hang-up until a writer is seen): a read says so now, ending it at once.
+  drain(reader);
 }
 
 /** Reads what the pipe holds now, in 1 MiB chunks, until it is empty (EAGAIN) or has ended. */

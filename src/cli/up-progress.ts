@@ -44,8 +44,9 @@ export async function followStartUp(
   const deadline =
     options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
   const shown = new Map<string, string>();
-  for (;;) {
-    const status = await supervisorStatus(stateDir);
+  for (let changes: number | undefined; ; ) {
+    // Each answer comes when the fleet has changed since the last one: no poll, no lag behind it.
+    const status = await supervisorStatus(stateDir, changes);
     if (status === undefined) {
       printText(`The supervisor (pid ${supervisorPid}) is gone; see ${stateDir}/logs/daemon.out.`);
       return exitCodes.operationFailed;
@@ -60,7 +61,9 @@ export async function followStartUp(
     const settled = instances.every((i) => i !== undefined && moved(i) && settledStates.has(i.machine.state));
     const timedOut = Date.now() >= deadline;
     if (settled || timedOut) return summarise(status, instances, timedOut, options);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    changes = status.changes;
+    // A supervisor of an earlier version counts no changes: it is polled.
+    if (changes === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

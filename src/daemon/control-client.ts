@@ -183,10 +183,14 @@ function exchange(
   });
 }
 
-/** The running supervisor's status, or nothing when no supervisor answers for this state folder. */
-export async function supervisorStatus(stateDir: string): Promise<StatusAnswer | undefined> {
+/**
+ * The running supervisor's status, or nothing when no supervisor answers for this state folder. With
+ * `after` (an answer's `changes`), the answer comes once something has changed since (or after a second).
+ */
+export async function supervisorStatus(stateDir: string, after?: number): Promise<StatusAnswer | undefined> {
   try {
-    return await request(stateDir, 'GET', 'status', statusAnswerSchema);
+    const route = after === undefined ? 'status' : `status?after=${after}`;
+    return await request(stateDir, 'GET', route, statusAnswerSchema);
   } catch (error) {
     if (error instanceof NoSupervisorError) return undefined;
     throw error;

@@ -7,7 +7,8 @@ import { instanceRecordSchema } from '../state/instance-record.js';
  * there is no TCP listener). The version is in every path; each body and answer has its schema here, used
  * by the server, the client, the CLI and the tests alike. Requests:
  *
- *   GET  /v1/status                                   -> statusAnswer
+ *   GET  /v1/status[?after=N]                         -> statusAnswer   (with `after`: once the fleet has
+ *                                                        changed more than N times, or after a second)
  *   POST /v1/start | /v1/stop | /v1/restart  selection -> actionAnswer   (after they have settled)
  *   POST /v1/reload        reloadRequest              -> reloadAnswer
  *   POST /v1/down                                     -> { ok }  then every instance stops and the supervisor exits
@@ -38,8 +39,10 @@ export const statusAnswerSchema = z.object({
   supervisorPid: z.int(),
   stateDir: z.string(),
   instances: z.record(z.string(), instanceRecordSchema),
-  /** CPU and memory of each running instance's process tree, sampled by the daemon. */
+  /** CPU and memory of each running instance's process tree, sampled by the daemon (not for `after`). */
   usage: z.record(z.string(), usageSchema),
+  /** How many times the fleet has changed: a follower asks for `after` it, and is answered at the next. */
+  changes: z.optional(z.int()),
 });
 export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 
@@ -74,6 +77,9 @@ export const errorAnswerSchema = z.looseObject({
   error: z.string(),
   message: z.string(),
 });
+
+/** The longest a status `after` waits for a change. */
+export const changeWaitMs = 1000;
 
 export const maxBacklogLines = 1000;
 /**

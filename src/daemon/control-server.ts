@@ -7,8 +7,10 @@ import { SupervisorError } from '../errors.js';
 import { treeUsage } from '../process/tree-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
 import { settledIn } from '../supervisor/fleet-settled.js';
+import { ChangeCount } from './change-count.js';
 import {
   type ControlAction,
+  changeWaitMs,
   controlActions,
   maxRequestBytes,
   type ReloadRequest,
@@ -33,6 +35,7 @@ export interface ControlServerOptions {
 export async function startControlServer(options: ControlServerOptions): Promise<{ close(): Promise<void> }> {
   const socket = path.join(options.stateDir, socketName);
   const lanes = new RequestLanes();
+  const changes = new ChangeCount(options.fleet);
   const logStreams = new Set<http.ServerResponse>();
   await chmod(options.stateDir, 0o700);
   await removeStaleSocket(socket);
@@ -41,7 +44,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     const answered = logStreamRoute.test(request.url ?? '')
       ? streamLog(request, response, { names: options.fleet.names, stateDir: options.stateDir }, logStreams)
-      : handle(request, options, lanes).then((body) => reply(response, 200, body));
+      : handle(request, options, lanes, changes).then((body) => reply(response, 200, body));
     answered.catch((error: unknown) => {
       const status = error instanceof RequestError ? error.status : 500;
       if (status === 500)
@@ -82,9 +85,16 @@ async function handle(
   request: http.IncomingMessage,
   options: ControlServerOptions,
   lanes: RequestLanes,
+  changes: ChangeCount,
 ): Promise<unknown> {
   const { fleet } = options;
   const route = `${request.method} ${request.url}`;
+  const after = /^GET \/v1\/status\?after=(\d+)$/.exec(route)?.[1];
+  if (after !== undefined) {
+    await changes.after(Number(after), changeWaitMs);
+    await fleet.persisted();
+    return { ...statusOf(options), usage: {}, changes: changes.count };
+  }
   if (route === 'GET /v1/status') {
     // The writers' reports are read afresh: a capture that began failing a second ago shows.
     await Promise.all([...fleet.runners.values()].map((runner) => runner.checkCapture()));
@@ -100,7 +110,7 @@ async function handle(
         return found ? [[i.name, found]] : [];
       }),
     );
-    return { ok: true, supervisorPid: process.pid, stateDir: options.stateDir, instances, usage };
+    return { ...statusOf(options), instances, usage, changes: changes.count };
   }
   if (route === 'POST /v1/reload') {
     const body = reloadRequestSchema.safeParse(await readBody(request));
@@ -149,6 +159,10 @@ async function handle(
       dependencies: dependencies.map((name) => snapshot[name]),
     };
   });
+}
+
+function statusOf({ fleet, stateDir }: ControlServerOptions) {
+  return { ok: true, supervisorPid: process.pid, stateDir, instances: fleet.snapshot() };
 }
 
 /** The lane of reloads, apart from any instance name (names are `[a-z0-9][a-z0-9_-]*`). */

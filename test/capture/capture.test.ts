@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -5,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readCaptureStatus } from '../../src/capture/capture-status.js';
+import { logWriterScript } from '../../src/capture/shared-writer.js';
 import {
   isAlive,
   keptFiles,
@@ -164,6 +166,25 @@ describe('output capture through a log writer process', () => {
       // At most the one chunk in flight at the kill is lost; the lines after the replacement all arrived.
       expect(lines.at(-1)).toBe(`${name} 400`);
       expect(lines.length).toBeGreaterThan(390);
+    }
+  });
+
+  it('ends at once a pipe it is asked for that no process holds (the kernel would never say so)', async () => {
+    const pipe = join(t.folder(), 'orphan.pipe');
+    execFileSync('mkfifo', [pipe]);
+    const writer = spawn(process.execPath, [logWriterScript()], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const answers: string[] = [];
+    writer.stdout.on('data', (chunk: Buffer) => answers.push(...chunk.toString().trim().split('\n')));
+    const request = { id: 7, pipe, logFile: join(t.folder(), 'orphan.log'), maxBytes: 4096, files: 2 };
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    try {
+      writer.stdin.write(`${JSON.stringify(request)}\n`);
+      await waitFor('the pipe ended', () => answers.includes('{"end":[7]}'));
+      expect(answers).toEqual(['{"open":7}', '{"end":[7]}']);
+      writer.stdin.end(); // its supervisor gone and no pipe left: it exits
+      expect(await exited).toBe(0);
+    } finally {
+      writer.kill('SIGKILL');
     }
   });
 
