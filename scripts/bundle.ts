@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts', 'log-writer': 'src/capture/log-writer.ts' },
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    daemon: 'src/daemon/main.ts',
+    'log-writer': 'src/capture/log-writer.ts',
+  },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

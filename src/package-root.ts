@@ -16,8 +16,8 @@ export function packageRoot(): string {
 
 let root: string | undefined;
 
-/** The CLI every process of ours runs: the daemon is `up --daemon` of it. */
-export const cliScript = (): string => join(packageRoot(), 'bin', 'wso2-supervisor.js');
+/** The daemon's own entry point, bundled (daemon/main.ts). */
+export const daemonScript = (): string => join(packageRoot(), 'dist', 'bundle', 'daemon.js');
 
 /** The version in package.json, or 'unknown'. */
 export function packageVersion(): string {

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { exitCodes } from '../errors.js';
 import { locateManifest } from '../manifest/locate.js';
 import { packageVersion } from '../package-root.js';
@@ -100,7 +100,6 @@ command('up')
     '--wait-timeout <SECONDS>',
     'with -d: give up waiting after this long (default: until every autostart instance has settled)',
   )
-  .addOption(new Option('--daemon').hideHelp())
   .description(
     'start the supervisor (foreground, or -d as a daemon) and the autostart instances; -d while one runs applies the manifest (as reload) and starts the stopped autostart instances',
   )

@@ -4,11 +4,18 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AlreadyRunningError, DaemonStartError } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
-import { cliScript } from '../package-root.js';
+import { daemonScript } from '../package-root.js';
 import type { Plan } from '../ports/planner.js';
 import { supervisorStatus } from './control-client.js';
 import type { StatusAnswer } from './control-protocol.js';
 import { writeHandOff } from './handoff.js';
+
+/**
+ * A daemon mostly waits: memory matters more than the speed of its JavaScript (measured, issue 17: with 20
+ * instances, 66 MB without these, 52 MB with them). A small young generation (no 16 MB semi-spaces), one V8
+ * helper thread, and V8's lite mode (no optimizing compiler, bytecode flushed when unused).
+ */
+const daemonNodeOptions = ['--max-semi-space-size=1', '--v8-pool-size=1', '--lite-mode'];
 
 /**
  * `up -d`: starts `up` as a daemon (its own session, no terminal, output in logs/supervisor.log) and
@@ -22,10 +29,9 @@ export async function daemonize(manifest: Manifest, plan: Plan): Promise<number>
   await mkdir(path.join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
   const console = path.join(stateDir, 'logs', 'daemon.out');
   const output = openSync(console, 'a', 0o600);
-  // A small young generation: a daemon that mostly waits needs no 16 MB semi-spaces.
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=1', cliScript(), '-f', manifest.file, '--state-dir', stateDir, 'up', '--daemon'],
+    [...daemonNodeOptions, daemonScript(), '-f', manifest.file, '--state-dir', stateDir],
     {
       detached: true,
       stdio: ['pipe', output, output],

@@ -1,10 +1,8 @@
 import { PortConflictError, UsageError } from '../errors.js';
 import { supervisorLogger } from '../log/supervisor-log.js';
 import type { Manifest } from '../manifest/instance-config.js';
-import { loadManifest } from '../manifest/load.js';
 import { describeProblem, describeReason } from '../ports/describe-plan.js';
 import type { Plan } from '../ports/planner.js';
-import { planFleet } from '../process/plan-fleet.js';
 import { readState } from '../state/state-file.js';
 import { acquireLock } from '../state/supervisor-lock.js';
 import { Fleet, type RunnerDefaults } from '../supervisor/fleet.js';
@@ -77,6 +75,9 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
     onDown: () => down('down requested'),
     reload: async ({ replan }) => {
       // Anything wrong with the new manifest changes nothing: it is all checked before any instance is touched.
+      // Loaded here, not at start: the daemon needs the manifest reader for reloads only.
+      const { loadManifest } = await import('../manifest/load.js');
+      const { planFleet } = await import('../process/plan-fleet.js');
       const next = await loadManifest(manifest.file, options.stateDirOption);
       if (next.stateDir !== manifest.stateDir) {
         throw new UsageError(

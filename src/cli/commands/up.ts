@@ -1,6 +1,5 @@
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { daemonize } from '../../daemon/daemonize.js';
-import { readHandOff } from '../../daemon/handoff.js';
 import { serve } from '../../daemon/serve.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import type { Manifest } from '../../manifest/instance-config.js';
@@ -18,8 +17,6 @@ interface UpOptions {
   detach?: boolean;
   wait?: boolean;
   waitTimeout?: string;
-  /** Internal: this process is the daemon `up -d` started. */
-  daemon?: boolean;
 }
 
 /**
@@ -31,7 +28,6 @@ export async function run(context: CommandContext): Promise<number> {
   const options = context.options as UpOptions;
   const waitTimeoutMs = parseWaitTimeout(options.waitTimeout);
   forgetInheritedTag(process.env);
-  if (options.daemon) return serveDaemon(context);
   const manifest = await loadManifest(context.manifestFile, context.stateDir);
   const progress = {
     wait: options.wait !== false,
@@ -46,32 +42,12 @@ export async function run(context: CommandContext): Promise<number> {
     const supervisorPid = await daemonize(manifest, plan);
     return followStartUp(manifest, supervisorPid, progress);
   }
-  return supervise(context, manifest, plan, true);
-}
-
-/** The daemon `up -d` started: it runs the manifest and plan `up -d` handed over (or, failing that, its own). */
-async function serveDaemon(context: CommandContext): Promise<number> {
-  const handOff = await readHandOff(process.stdin);
-  const manifest = handOff?.manifest ?? (await loadManifest(context.manifestFile, context.stateDir));
-  const plan = handOff?.plan ?? (await planFleet(manifest));
-  if (plan.problems.length > 0) return refuse(plan);
-  return supervise(context, manifest, plan, false);
-}
-
-function refuse(plan: Plan): number {
-  for (const problem of plan.problems) printDiagnostic(`error: ${describeProblem(problem, plan.instances)}`);
-  printDiagnostic('Nothing was started.');
-  return exitCodes.portsUnavailable;
+  return supervise(context, manifest, plan);
 }
 
 /** Runs the supervisor until SIGINT/SIGTERM or `down` (a second signal kills at once). */
-async function supervise(
-  context: CommandContext,
-  manifest: Manifest,
-  plan: Plan,
-  terminal: boolean,
-): Promise<number> {
-  const supervisor = await serve({ manifest, plan, terminal, stateDirOption: context.stateDir });
+async function supervise(context: CommandContext, manifest: Manifest, plan: Plan): Promise<number> {
+  const supervisor = await serve({ manifest, plan, terminal: true, stateDirOption: context.stateDir });
   process.on('SIGINT', () => supervisor.down('SIGINT'));
   process.on('SIGTERM', () => supervisor.down('SIGTERM'));
   return supervisor.finished;
@@ -83,4 +59,10 @@ function parseWaitTimeout(text: string | undefined): number | undefined {
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new UsageError(`--wait-timeout takes a number of seconds above 0 (found "${text}").`);
   return seconds * 1000;
+}
+
+function refuse(plan: Plan): number {
+  for (const problem of plan.problems) printDiagnostic(`error: ${describeProblem(problem, plan.instances)}`);
+  printDiagnostic('Nothing was started.');
+  return exitCodes.portsUnavailable;
 }
