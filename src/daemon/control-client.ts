@@ -1,4 +1,3 @@
-import http from 'node:http';
 import path from 'node:path';
 import type * as z from 'zod/mini';
 import { ControlRequestError, exitCodes, NoSupervisorError, SupervisorGoneError } from '../errors.js';
@@ -8,9 +7,6 @@ import {
   type ControlAction,
   downAnswerSchema,
   errorAnswerSchema,
-  type LogRecord,
-  type LogStreamQuery,
-  logRecordSchema,
   protocolVersion,
   type ReloadAnswer,
   type ReloadRequest,
@@ -20,6 +16,7 @@ import {
   socketName,
   statusAnswerSchema,
 } from './control-protocol.js';
+import { ExchangeError, exchangeOnSocket } from './socket-exchange.js';
 
 /** A status (or a watchdog's ping) must be answered this fast, however busy the supervisor is. */
 const answerWithinMs = 10_000;
@@ -77,7 +74,7 @@ async function request<T>(
 }
 
 /** The supervisor's refusal of a request (an HTTP status of 400 or more), with its facts. */
-function refusalOf(status: number, document: unknown): ControlRequestError {
+export function refusalOf(status: number, document: unknown): ControlRequestError {
   const refusal = errorAnswerSchema.safeParse(document);
   const {
     ok: _ok,
@@ -121,66 +118,34 @@ async function withWatchdog<T>(stateDir: string, run: (signal: AbortSignal) => P
   }
 }
 
-function exchange(
+async function exchange(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
   body: unknown,
   limits: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<{ status: number; document: unknown }> {
+  const socket = path.join(stateDir, socketName);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    let connected = false;
-    const outgoing = http.request(
-      {
-        socketPath: path.join(stateDir, socketName),
-        // A connection of its own: a kept-alive one the supervisor has since closed would read as one
-        // that went away mid-request.
-        agent: false,
-        method,
-        path: route,
-        headers: { 'content-type': 'application/json' },
-        ...(limits.signal && { signal: limits.signal }),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', () => reject(new Interrupted('went-away')));
-        response.on('end', () => {
-          let document: unknown;
-          try {
-            document = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            document = undefined;
-          }
-          resolve({ status: response.statusCode ?? 500, document });
-        });
-      },
+  try {
+    const answer = await exchangeOnSocket(
+      socket,
+      { method, route, ...(payload !== undefined && { body: payload }) },
+      limits,
     );
-    outgoing.on('socket', (socket) => socket.once('connect', () => (connected = true)));
-    if (limits.timeoutMs !== undefined)
-      outgoing.setTimeout(limits.timeoutMs, () => {
-        outgoing.destroy();
-        reject(new Interrupted('not-answering'));
-      });
-    outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      // Aborted by the watchdog: its own reason is what the caller sees.
-      if (error.name === 'AbortError') return reject(new Interrupted('not-answering'));
-      if (connected) return reject(new Interrupted('went-away'));
-      // Never connected: nobody listens (no supervisor), or the socket cannot be reached at all.
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')
-        return reject(new NoSupervisorError(stateDir));
-      const socket = path.join(stateDir, socketName);
-      reject(
-        new ControlRequestError(
-          `cannot connect to the supervisor's socket ${socket} (${error.code ?? error.message}): it may belong to another user`,
-          exitCodes.operationFailed,
-          { socket, code: error.code ?? null },
-        ),
-      );
-    });
-    outgoing.end(payload);
-  });
+    return { status: answer.status, document: parsed(answer.body) };
+  } catch (error) {
+    if (!(error instanceof ExchangeError)) throw error;
+    const { failure } = error;
+    if (failure.kind !== 'unreachable') throw new Interrupted(failure.kind);
+    // Never connected: nobody listens (no supervisor), or the socket cannot be reached at all.
+    if (failure.code === 'ENOENT' || failure.code === 'ECONNREFUSED') throw new NoSupervisorError(stateDir);
+    throw new ControlRequestError(
+      `cannot connect to the supervisor's socket ${socket} (${failure.code}): it may belong to another user`,
+      exitCodes.operationFailed,
+      { socket, code: failure.code },
+    );
+  }
 }
 
 /**
@@ -214,66 +179,7 @@ export async function requestDown(stateDir: string): Promise<void> {
   await request(stateDir, 'POST', 'down', downAnswerSchema, {});
 }
 
-/** A log stream the supervisor accepted: `ended` resolves once it is over (the supervisor went, or close()). */
-export interface LogStream {
-  readonly ended: Promise<void>;
-  close(): void;
-}
-
-/** A record longer than this is not the protocol's (a line is cut at 64 KiB, six bytes a character at most). */
-const maxRecordBytes = 512 * 1024;
-
-/**
- * Follows an instance's captured output through the supervisor (`GET /v1/logs/<name>`), each record checked
- * against its schema (one that does not fit is skipped). Resolves once the supervisor has accepted the
- * stream; a refusal (an unknown instance, a bad query) is a ControlRequestError with its facts, no
- * supervisor a NoSupervisorError, as for any request.
- */
-export function followInstanceLog(
-  stateDir: string,
-  name: string,
-  query: LogStreamQuery,
-  onRecord: (record: LogRecord) => void,
-): Promise<LogStream> {
-  const search = new URLSearchParams(
-    Object.entries(query).map(([key, value]) => [key, String(value)] as [string, string]),
-  );
-  const route = `/${protocolVersion}/logs/${encodeURIComponent(name)}?${search}`;
-  const controller = new AbortController();
-  return new Promise((resolve, reject) => {
-    const outgoing = http.get(
-      { socketPath: path.join(stateDir, socketName), agent: false, path: route, signal: controller.signal },
-      (response) => {
-        const chunks: string[] = [];
-        response.setEncoding('utf8');
-        response.on('error', () => {}); // a stream cut off, by close() or by the supervisor: it is over
-        if (response.statusCode !== 200) {
-          response.on('data', (chunk: string) => chunks.push(chunk));
-          response.on('end', () => reject(refusalOf(response.statusCode ?? 500, parsed(chunks.join('')))));
-          return;
-        }
-        let partial = ''; // the record under way
-        response.on('data', (chunk: string) => {
-          const lines = (partial + chunk).split('\n');
-          partial = lines.pop() ?? '';
-          if (partial.length > maxRecordBytes) controller.abort();
-          for (const line of lines) {
-            const record = logRecordSchema.safeParse(parsed(line));
-            if (record.success) onRecord(record.data);
-          }
-        });
-        const ended = new Promise<void>((done) => response.once('close', done));
-        resolve({ ended, close: () => controller.abort() });
-      },
-    );
-    outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new NoSupervisorError(stateDir));
-      else reject(error);
-    });
-  });
-}
-
-function parsed(text: string): unknown {
+export function parsed(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -214,8 +214,12 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
 
 function reply(response: http.ServerResponse, status: number, body: unknown): void {
   if (response.headersSent || response.destroyed) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(`${JSON.stringify(body)}\n`);
+  const text = `${JSON.stringify(body)}\n`;
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
 }
 
 /** A socket file left by a supervisor that died: nobody answers on it, so it goes. */

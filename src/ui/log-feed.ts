@@ -1,5 +1,5 @@
-import { followInstanceLog } from '../daemon/control-client.js';
 import type { LogRecord } from '../daemon/control-protocol.js';
+import { followInstanceLog } from '../daemon/log-follow-client.js';
 import type { EventStream } from './event-stream.js';
 
 /** Lines a page gets when it opens an instance's log, before the new ones. */
