@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readProcStat } from '../process/proc-stat.js';
+import { makeFifo, pipeOf } from './fifos.js';
 import type { LogPosition } from './log-tail.js';
 import { type Registration, sharedWriter, type WriterReplaced } from './shared-writer.js';
 
@@ -125,21 +125,6 @@ export async function startCapture(options: CaptureOptions, adoptWriterPid?: num
     finished,
     onReplaced: (listener) => listeners.push(listener),
   };
-}
-
-/** The named pipe an instance's output goes through, beside its log. */
-export const pipeOf = (logFile: string): string => `${logFile}.pipe`;
-
-/** Makes the pipe (mode 0600) unless it is there; anything else under its name is replaced. */
-function makeFifo(pipe: string): void {
-  try {
-    if (lstatSync(pipe).isFIFO()) return;
-    unlinkSync(pipe);
-  } catch {
-    // Not there yet.
-  }
-  // Node has no mkfifo(3); coreutils' mkfifo is on every Linux. Once per instance, not per run.
-  execFileSync('mkfifo', ['-m', '600', pipe]);
 }
 
 /** Settles once a process (a writer this supervisor did not start) has exited: polled twice a second. */

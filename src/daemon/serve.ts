@@ -1,3 +1,4 @@
+import { logFileOf, makeFifos, pipeOf } from '../capture/fifos.js';
 import { PortConflictError, UsageError } from '../errors.js';
 import { supervisorLogger } from '../log/supervisor-log.js';
 import type { Manifest } from '../manifest/instance-config.js';
@@ -92,6 +93,8 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
       return fleet.reload(next, nextPlan);
     },
   });
+  // Every pipe at once, before the first launch: one mkfifo, not one per instance on the start's path.
+  await makeFifos(manifest.instances.map((i) => pipeOf(logFileOf(manifest.stateDir, i.name))));
   fleet.start(manifest.instances.filter((i) => i.autostart).map((i) => i.name));
 
   // The control socket's server keeps the event loop alive until it closes.

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { endOf } from '../capture/capture.js';
+import { logFileOf } from '../capture/fifos.js';
 import type { InstanceConfig } from '../manifest/instance-config.js';
 import { sharedSecureContext } from '../process/readiness-probe.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
@@ -70,7 +70,7 @@ export class InstanceRunner extends InstanceLifecycle {
     this.readiness = readinessPlan(config, options.offset);
     // Made now, not on the first readiness probe, which is on the critical path of a start.
     if (this.readiness.url?.startsWith('https:')) sharedSecureContext();
-    this.logFile = path.join(options.stateDir, 'logs', `${this.name}.log`);
+    this.logFile = logFileOf(options.stateDir, this.name);
     this.output = new OutputCapture(this.logFile, config.logs, this.log, this.name);
     this.output.changed = () => this.emit('change');
     const { home } = config;

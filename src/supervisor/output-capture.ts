@@ -1,6 +1,7 @@
 import { lstatSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { type Capture, pipeOf, startCapture } from '../capture/capture.js';
+import { type Capture, startCapture } from '../capture/capture.js';
+import { pipeOf } from '../capture/fifos.js';
 import { type CaptureStatus, readCaptureStatus, statusFileOf } from '../capture/capture-status.js';
 import { readLogTail } from '../capture/log-tail-read.js';
 import { isRunning } from '../process/proc-stat.js';
