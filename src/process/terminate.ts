@@ -83,7 +83,8 @@ export async function groupGone(pgid: number, timeoutMs: number): Promise<boolea
   }
 }
 
-function groupExists(pgid: number): boolean {
+/** Whether any process, a zombie perhaps, is still in the group: the kernel's answer, in microseconds. */
+export function groupExists(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

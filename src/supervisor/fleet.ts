@@ -5,8 +5,9 @@ import type { Plan } from '../ports/planner.js';
 import { type StateDocument, StateFile, stateVersion } from '../state/state-file.js';
 import { withDependencies } from './dependency-order.js';
 import { adoptRuns } from './fleet-adoption.js';
-import { InstanceRunner, type RunnerOptions } from './instance-runner.js';
+import { InstanceRunner } from './instance-runner.js';
 import { diffReload, type ReloadDiff } from './reload-diff.js';
+import type { RunnerOptions } from './runner-options.js';
 
 /**
  * All instances of a manifest: starts them in dependency order (each after its dependencies are ready,

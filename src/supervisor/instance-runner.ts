@@ -1,22 +1,21 @@
-import type { Logger } from 'pino';
 import { endOf } from '../capture/capture.js';
 import { logFileOf } from '../capture/fifos.js';
-import type { InstanceConfig } from '../manifest/instance-config.js';
 import { sharedSecureContext } from '../process/readiness-probe.js';
 import { killGroup, terminateGroup } from '../process/terminate.js';
 import { portSet, productOf } from '../products/catalog.js';
 import { offsetLaunch, privateVariables } from '../products/offset-launch.js';
 import type { Product } from '../products/product.js';
 import type { InstanceSnapshot } from '../state/instance-record.js';
-import { type Clock, systemClock } from './clock.js';
+import { systemClock } from './clock.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
 import { launchDigest } from './launch-digest.js';
 import { launchNote, OutputCapture } from './output-capture.js';
-import { busyPlannedPort } from './preflight.js';
+import { PortPreflight } from './preflight.js';
 import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
 import { adoptRun, launchRun, type Run } from './run.js';
 import { concludeRun, pidFileOf, type RunContext, stopRun } from './run-end.js';
+import type { RunnerOptions } from './runner-options.js';
 import { RunnerWatches } from './runner-watches.js';
 
 /**
@@ -24,21 +23,6 @@ import { RunnerWatches } from './runner-watches.js';
  * one that became ready while no supervisor watched must not be failed before it is even asked.
  */
 const adoptedGraceMs = 15_000;
-
-export interface RunnerOptions {
-  readonly config: InstanceConfig;
-  readonly offset: number;
-  /** The state folder: its logs/ holds the captured output, and every launch is tagged with it. */
-  readonly stateDir: string;
-  readonly log: Logger;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  /** Between readiness probes. */
-  readonly probeIntervalMs?: number;
-  readonly healthIntervalMs?: number;
-  /** How long a health check may take before it counts as failed. */
-  readonly healthTimeoutMs?: number;
-}
 
 /**
  * Carries out one instance's state machine (machine.ts): launches or adopts a run (run.ts), has its start
@@ -51,6 +35,7 @@ export class InstanceRunner extends InstanceLifecycle {
   private readonly readiness: ReadinessPlan;
   private readonly logFile: string;
   private readonly context: RunContext;
+  private readonly preflight: PortPreflight;
   protected readonly output: OutputCapture;
   protected readonly watches: RunnerWatches;
 
@@ -67,6 +52,7 @@ export class InstanceRunner extends InstanceLifecycle {
     );
     this.product = productOf(config.product);
     this.ports = portSet(this.product, options.offset).map((p) => p.port);
+    this.preflight = new PortPreflight(this.ports, this.clock);
     this.readiness = readinessPlan(config, options.offset);
     // Made now, not on the first readiness probe, which is on the critical path of a start.
     if (this.readiness.url?.startsWith('https:')) sharedSecureContext();
@@ -145,7 +131,7 @@ export class InstanceRunner extends InstanceLifecycle {
     if (this.state !== 'starting' || this.halted) return;
     // Both at once: this is the restart path, and each is a round of I/O.
     const [preflight, capture, logStart] = await Promise.all([
-      busyPlannedPort(this.ports),
+      this.preflight.busyPort(),
       this.output.writer(),
       endOf(this.logFile),
     ]);
@@ -259,7 +245,8 @@ export class InstanceRunner extends InstanceLifecycle {
   private async onScriptEnd(run: Run): Promise<void> {
     if (this.state === 'stopping' || run.over || this.run !== run) return; // terminate() ends this run
     this.watches.quiet(run);
-    this.endRun(run, await concludeRun(run, this.state === 'running', this.context));
+    const ended = concludeRun(run, this.state === 'running', this.context, () => this.preflight.look());
+    this.endRun(run, await ended);
   }
 
   /** Stops the current run's whole process tree and waits for its ports to be released. */

@@ -1,4 +1,5 @@
 import { probePorts } from '../ports/probe-ports.js';
+import type { Clock } from './clock.js';
 import type { BusyPort } from './machine.js';
 
 /**
@@ -19,4 +20,34 @@ export async function busyPlannedPort(
     busy: { port: first.port, more, ...(first.holder && { holder: first.holder }) },
     reason: `port ${first.port} is ${who}${more > 0 ? ` (and ${more} more)` : ''}`,
   };
+}
+
+type Preflight = ReturnType<typeof busyPlannedPort>;
+
+/** How old a look at the ports a launch may use (a zero-backoff restart comes within milliseconds). */
+const freshLookMs = 50;
+
+/**
+ * An instance's preflight, which may be started early: once a run's processes are gone, its ports are
+ * looked at while its end is judged, and a restart's launch then takes that look instead of waiting for
+ * one (issue 17: the restart path). A look older than a moment is not taken.
+ */
+export class PortPreflight {
+  private looked: { readonly at: number; readonly busy: Preflight } | undefined;
+
+  constructor(
+    private readonly ports: readonly number[],
+    private readonly clock: Clock,
+  ) {}
+
+  look(): void {
+    this.looked = { at: this.clock.now(), busy: busyPlannedPort(this.ports) };
+  }
+
+  busyPort(): Preflight {
+    const looked = this.looked;
+    this.looked = undefined;
+    const fresh = looked !== undefined && this.clock.now() - looked.at <= freshLookMs;
+    return fresh ? looked.busy : busyPlannedPort(this.ports);
+  }
 }

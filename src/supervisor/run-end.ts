@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { waitForWriterExit } from '../capture/capture.js';
 import { readLogTail } from '../capture/log-tail-read.js';
-import { terminateGroup } from '../process/terminate.js';
+import { groupExists, terminateGroup } from '../process/terminate.js';
 import type { Product } from '../products/product.js';
 import type { ExitRecord } from '../state/instance-record.js';
 import { judgeExit, linesSinceRelaunch } from './exit-verdict.js';
@@ -32,9 +32,14 @@ export async function concludeRun(
   run: Run,
   wasReady: boolean,
   context: RunContext,
+  /** Called once the run's processes are gone: its ports can be looked at for the next launch. */
+  onGone: () => void = () => {},
 ): Promise<Omit<ExitRecord, 'at'>> {
-  const jvm = await identifyJvm(pidFileOf(context), run.pgid);
-  await terminateGroup({ pgid: run.pgid, jvm, timeoutMs: 5000 });
+  // The usual crash: the whole group is gone, its JVM with it (one that left the group is not ours to end).
+  const alive = groupExists(run.pgid);
+  const jvm = alive ? await identifyJvm(pidFileOf(context), run.pgid) : undefined;
+  if (alive) await terminateGroup({ pgid: run.pgid, jvm, timeoutMs: 5000 });
+  onGone();
   const status = describeScriptStatus(run.exit);
   // Everything the run wrote must be in the log before it is judged: the pipe we hold gets a marker; a run
   // from before capture went through a named pipe has a writer that ends once its last process is gone.
