@@ -51,7 +51,7 @@ try {
         target: { atMost: 80 },
         note: 'median of 15, the whole CLI process',
       },
-      { name: 'daemon RSS', value: round1(memoryMb(daemonPid, 'VmRSS')), unit: 'MB', target: { atMost: 55 } },
+      { name: 'daemon RSS', value: round1(memoryMb(daemonPid, 'VmRSS')), unit: 'MB', target: { atMost: 50 } },
       {
         name: 'daemon idle CPU',
         value: Math.round(idleCpuPercent * 100) / 100,

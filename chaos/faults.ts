@@ -51,12 +51,17 @@ export async function inject(fault: Fault, context: FaultContext): Promise<strin
     case 'kill-script':
       return signal(instance?.pid, 'SIGKILL', 'start script');
     case 'kill-writer': {
-      // A writer killed between reading a chunk from the pipe and writing it loses that chunk (any reader
-      // process does; the pipe itself keeps the rest): the lines around the kill are excused, no more.
-      const windows = context.failing.get(name) ?? [];
-      windows.push({ from: Date.now() - 200, to: Date.now() + 200 });
-      context.failing.set(name, windows);
-      return signal(instance?.writerPid, 'SIGKILL', 'log writer');
+      // A writer killed between reading a chunk from a pipe and writing it loses that chunk (any reader
+      // process does; the pipe itself keeps the rest): the lines around the kill are excused, no more, for
+      // every instance that writer reads (one writer serves all of a supervisor's instances).
+      const writer = instance?.writerPid;
+      const served = Object.values(status?.instances ?? {}).filter((i) => i.writerPid === writer);
+      for (const { name: reader } of served) {
+        const windows = context.failing.get(reader) ?? [];
+        windows.push({ from: Date.now() - 200, to: Date.now() + 200 });
+        context.failing.set(reader, windows);
+      }
+      return signal(writer, 'SIGKILL', 'log writer');
     }
     case 'carbon-restart':
       return instance?.machine.state === 'running'

@@ -4,8 +4,8 @@ import { readHandOff } from './handoff.js';
 import { serve } from './serve.js';
 
 /**
- * The daemon process `up -d` starts (daemonize.ts): `node daemon.js -f MANIFEST --state-dir DIR`, with the
- * manifest and plan `up -d` made handed over on stdin. Its own entry point, not the CLI's: it loads no
+ * The daemon process `up -d` starts (daemonize.ts): `node daemon.js -f MANIFEST --state-dir DIR --hand-off`,
+ * with the manifest and plan `up -d` made handed over on stdin (none: up -d let it go). Its own entry point, not the CLI's: it loads no
  * command line parser, no printing and no manifest reader (those are loaded on a reload only), which
  * keeps its memory small for the months it runs. What it prints before its log is up goes to daemon.out.
  */
@@ -14,6 +14,8 @@ async function main(args: readonly string[]): Promise<number> {
   const manifestFile = flagValue(args, '-f');
   const stateDir = flagValue(args, '--state-dir');
   const handOff = await readHandOff(process.stdin);
+  // Started by up -d, which found the manifest cannot be planned after all: nothing to do.
+  if (handOff === undefined && args.includes('--hand-off')) return exitCodes.ok;
   let manifest = handOff?.manifest;
   let plan = handOff?.plan;
   if (manifest === undefined || plan === undefined) {

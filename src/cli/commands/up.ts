@@ -1,5 +1,5 @@
 import { supervisorStatus } from '../../daemon/control-client.js';
-import { daemonize } from '../../daemon/daemonize.js';
+import { startDaemon } from '../../daemon/daemonize.js';
 import { serve } from '../../daemon/serve.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import type { Manifest } from '../../manifest/instance-config.js';
@@ -36,12 +36,14 @@ export async function run(context: CommandContext): Promise<number> {
   };
   const running = options.detach ? await supervisorStatus(manifest.stateDir) : undefined;
   if (running) return upAgain(manifest, running, progress);
+  // The daemon boots while the fleet is planned; it gets the plan, or is let go.
+  const daemon = options.detach ? await startDaemon(manifest) : undefined;
   const plan = await planFleet(manifest);
-  if (plan.problems.length > 0) return refuse(plan);
-  if (options.detach) {
-    const supervisorPid = await daemonize(manifest, plan);
-    return followStartUp(manifest, supervisorPid, progress);
+  if (plan.problems.length > 0) {
+    daemon?.abandon();
+    return refuse(plan);
   }
+  if (daemon) return followStartUp(manifest, await daemon.handOver(plan), progress);
   return supervise(context, manifest, plan);
 }
 

@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listProcesses } from '../../src/process/proc-stat.js';
+import { runCli } from '../helpers/cli.js';
+import { fakeHome, tempDir, writeManifest } from '../helpers/fake-home.js';
+import { freeOffset } from '../helpers/free-offset.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+/** Processes whose command line names this folder: a daemon started for it would. */
+function processesNaming(root: string): number[] {
+  return listProcesses()
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(root);
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
+}
+
+describe('up -d with a manifest that cannot be planned', () => {
+  it('starts nothing: the daemon it started while planning is let go, and nothing holds the state folder', async () => {
+    const root = await tempDir();
+    await fakeHome(root, 'am', 'apim');
+    await fakeHome(root, 'mi-a', 'mi');
+    const offset = await freeOffset(['mi', 'apim']);
+    await writeManifest(root, {
+      stateDir: 'state',
+      instances: [
+        { name: 'gw', product: 'apim', home: 'am', offset },
+        { name: 'orders', product: 'mi', home: 'mi-a', offset },
+      ],
+    });
+    const result = await runCli(['up', '-d'], { cwd: root });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/gw and orders both want ports/);
+    expect(result.stderr).toMatch(/Nothing was started\./);
+    // The daemon booted while up -d planned; with no plan handed over, it exits having touched nothing.
+    await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
+    const state = path.join(root, 'state');
+    expect(existsSync(path.join(state, 'supervisor.sock'))).toBe(false);
+    expect(existsSync(path.join(state, 'state.json'))).toBe(false);
+    expect(readdirSync(path.join(state, 'logs'))).toEqual(['daemon.out']);
+    expect(readFileSync(path.join(state, 'logs', 'daemon.out'), 'utf8')).toBe('');
+  });
+});
