@@ -13,6 +13,8 @@ import type { ProductId } from '../../src/products/product.js';
  */
 const reservations = path.join(tmpdir(), 'wso2-supervisor-test-ports');
 const held = new Set<string>();
+/** Random draws before giving up: a wide span on a busy machine meets other files' ports often. */
+const attempts = 200;
 
 /**
  * An offset O such that the port sets of the given products at O, O+1, ... O+span-1 are free right now and
@@ -23,16 +25,30 @@ const held = new Set<string>();
  */
 export async function freeOffset(products: ProductId | readonly ProductId[], span = 1): Promise<number> {
   const specs = (typeof products === 'string' ? [products] : products).map(productOf);
-  for (let attempt = 0; attempt < 50; attempt++) {
+  let reserved = 0;
+  let lastBusy = '';
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const offset = 12_000 + Math.floor(Math.random() * (20_500 - 12_000 - span));
     const ports = new Set<number>();
     for (let k = 0; k < span; k++)
       for (const p of specs) for (const e of portSet(p, offset + k)) ports.add(e.port);
-    if (!reserve(ports)) continue;
-    if ([...(await probePorts(ports)).values()].every((status) => status.free)) return offset;
+    if (!reserve(ports)) {
+      reserved++;
+      continue;
+    }
+    const statuses = await probePorts(ports);
+    if ([...statuses.values()].every((status) => status.free)) return offset;
+    for (const [port, status] of statuses) {
+      if (status.free) continue;
+      const holder = status.holder ? `held by pid ${status.holder.pid} (${status.holder.command})` : 'busy';
+      lastBusy = `port ${port} ${holder}`;
+    }
     for (const port of ports) release(fileOf(port));
   }
-  throw new Error(`no free offset found for ${specs.map((p) => p.id).join(', ')} after 50 attempts`);
+  const names = specs.map((p) => p.id).join(', ');
+  throw new Error(
+    `no free offset found for ${names} (span ${span}) after ${attempts} attempts: ${reserved} met another test's reservation; last busy: ${lastBusy || 'none'}`,
+  );
 }
 
 /**
