@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled into dist/bundle/ by `npm install` (the `prepare` script).
-import('../dist/bundle/cli.js');
+// Thin launcher (CommonJS, see bin/package.json): the CLI is bundled into dist/bundle/ by `npm install`
+// (the `prepare` script).
+require('../dist/bundle/cli.cjs');

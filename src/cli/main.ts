@@ -193,18 +193,21 @@ command('export')
   )
   .action(action(() => import('./commands/export.js')));
 
-try {
-  await program.parseAsync();
-} catch (error) {
-  if (!(error instanceof CommanderError)) throw error;
-  // `help` and `--help` exit 0; bare `wso2-supervisor` shows the help as an error (commander's exit code 1).
-  const helpOrVersion =
-    error.code === 'commander.helpDisplayed' ||
-    error.code === 'commander.version' ||
-    (error.code === 'commander.help' && error.exitCode === 0);
-  if (helpOrVersion) process.exitCode = exitCodes.ok;
-  else {
-    if (process.argv.includes('--json')) printJson({ ok: false, error: 'usage', message: error.message });
-    process.exitCode = exitCodes.usage;
+/** Resolves once the command has run (tests running the CLI in-process wait for it). */
+export const finished = (async () => {
+  try {
+    await program.parseAsync();
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // `help` and `--help` exit 0; bare `wso2-supervisor` shows the help as an error (commander's exit code 1).
+    const helpOrVersion =
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      (error.code === 'commander.help' && error.exitCode === 0);
+    if (helpOrVersion) process.exitCode = exitCodes.ok;
+    else {
+      if (process.argv.includes('--json')) printJson({ ok: false, error: 'usage', message: error.message });
+      process.exitCode = exitCodes.usage;
+    }
   }
-}
+})();

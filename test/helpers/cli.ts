@@ -57,7 +57,7 @@ export async function runCliInProcess(
     if (options.cwd !== undefined) process.chdir(options.cwd);
     // main.ts parses process.argv when it is evaluated: a fresh module graph each time.
     vi.resetModules();
-    await import('../../src/cli/main.js');
+    await (await import('../../src/cli/main.js')).finished;
     return { exitCode: Number(process.exitCode ?? 0), stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
     stdoutSpy.mockRestore();
