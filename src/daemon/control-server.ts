@@ -29,6 +29,11 @@ export interface ControlServerOptions {
   readonly onDown: () => void;
   /** Re-reads and applies the manifest; throws a SupervisorError (bad manifest, port problems) to refuse. */
   readonly reload: (request: ReloadRequest) => Promise<unknown>;
+  /**
+   * Settles once the autostart instances have been asked to start: no answer comes before, so that the
+   * first status `up -d` sees shows them on their way, not `stopped`.
+   */
+  readonly started?: Promise<void>;
 }
 
 /** Serves the control channel (see control-protocol.ts) until closed. */
@@ -88,6 +93,7 @@ async function handle(
   changes: ChangeCount,
 ): Promise<unknown> {
   const { fleet } = options;
+  await options.started;
   const route = `${request.method} ${request.url}`;
   const after = /^GET \/v1\/status\?after=(\d+)$/.exec(route)?.[1];
   if (after !== undefined) {

@@ -69,7 +69,14 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
       void fleet.kill().then(() => resolveStopped(130));
     }
   };
+  // Every pipe at once, before the first launch: one mkfifo, not one per instance on the start's path. Before
+  // the socket answers, too: from its first answer, `up -d` must see the autostart instances on their way.
+  await makeFifos(manifest.instances.map((i) => pipeOf(logFileOf(manifest.stateDir, i.name))));
+  let started = () => {};
   const control = await startControlServer({
+    started: new Promise<void>((resolve) => {
+      started = resolve;
+    }),
     stateDir: manifest.stateDir,
     fleet,
     log,
@@ -93,9 +100,8 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
       return fleet.reload(next, nextPlan);
     },
   });
-  // Every pipe at once, before the first launch: one mkfifo, not one per instance on the start's path.
-  await makeFifos(manifest.instances.map((i) => pipeOf(logFileOf(manifest.stateDir, i.name))));
   fleet.start(manifest.instances.filter((i) => i.autostart).map((i) => i.name));
+  started();
 
   // The control socket's server keeps the event loop alive until it closes.
   const finished = stopped.then(async (exitCode) => {
