@@ -222,7 +222,7 @@ try {
         name: 'log writer peak RSS',
         value: round1(Math.max(...all.map((r) => r.writerPeakMb))),
         unit: 'MB',
-        note: 'the per-instance writer in the data path; ~36 MB of it is the Node binary',
+        note: 'the log writer (one for all instances) in the data path; ~36 MB of it is the Node binary',
       },
       {
         name: 'lines lost, reordered or altered',
