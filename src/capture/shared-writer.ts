@@ -47,6 +47,7 @@ export class SharedWriter {
   private nextId = 1;
   private lastStart = 0;
   private respawning = false;
+  private lastPid = 0;
 
   /** Asks the writer to capture `pipe` into `logFile`. */
   capture(spec: Omit<CaptureRequest, 'id'>): Registration {
@@ -73,8 +74,12 @@ export class SharedWriter {
     return registration;
   }
 
-  /** The writer's pid now (one is started if there is none). */
+  /**
+   * The writer's pid now: the dead one's while its replacement waits out the one-start-a-second limit (a
+   * status asked then must not start one early), else a writer is started if there is none.
+   */
   pid(): number {
+    if (this.child === undefined && this.respawning) return this.lastPid;
     return this.ensure().pid as number;
   }
 
@@ -119,6 +124,7 @@ export class SharedWriter {
   private replace(dead: ChildProcess): void {
     if (this.child !== dead) return;
     this.child = undefined;
+    this.lastPid = dead.pid as number;
     if (this.pending.size === 0) return;
     const diedAt = Date.now();
     this.respawning = true;
