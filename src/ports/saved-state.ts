@@ -5,8 +5,14 @@ import path from 'node:path';
 export interface SavedState {
   /** Offsets of the last run, by instance name. */
   readonly offsets: Record<string, number>;
-  /** The process group of each instance that had a run, with its leader's start time. */
-  readonly groups: Record<string, { readonly pgid: number; readonly startTime?: number }>;
+  /** The process group of each instance that had a run, with its leader's start time and its JVM. */
+  readonly groups: Record<string, SavedGroup>;
+}
+
+export interface SavedGroup {
+  readonly pgid: number;
+  readonly startTime?: number;
+  readonly jvm?: { readonly pid: number; readonly startTime: number };
 }
 
 /**
@@ -24,7 +30,15 @@ export async function readSavedState(stateDir: string): Promise<SavedState> {
       if (Number.isInteger(entry?.offset)) saved.offsets[name] = entry.offset as number;
       if (Number.isInteger(entry?.pgid)) {
         const startTime = Number.isInteger(entry.startTime) ? (entry.startTime as number) : undefined;
-        saved.groups[name] = { pgid: entry.pgid as number, ...(startTime !== undefined && { startTime }) };
+        const jvm =
+          Number.isInteger(entry.jvmPid) && Number.isInteger(entry.jvmStartTime)
+            ? { pid: entry.jvmPid as number, startTime: entry.jvmStartTime as number }
+            : undefined;
+        saved.groups[name] = {
+          pgid: entry.pgid as number,
+          ...(startTime !== undefined && { startTime }),
+          ...(jvm !== undefined && { jvm }),
+        };
       }
     }
   } catch {

@@ -3,7 +3,9 @@ import { type Plan, plan } from '../ports/planner.js';
 import type { PortStatus } from '../ports/port-status.js';
 import { probePorts } from '../ports/probe-ports.js';
 import { readSavedState, type SavedState } from '../ports/saved-state.js';
+import { portSet, productOf } from '../products/catalog.js';
 import { readProcStat } from './proc-stat.js';
+import { recordedRunLives } from './run-liveness.js';
 import { readRunTag } from './run-tag.js';
 
 export type Prober = (ports: readonly number[]) => Promise<Map<number, PortStatus>>;
@@ -19,7 +21,7 @@ export async function planFleet(
 ): Promise<Plan> {
   const { prober = probePorts, replan = false } = options;
   const saved = await readSavedState(manifest.stateDir);
-  const probes = new Map<number, PortStatus>();
+  const probes = await portsOfLiveRuns(manifest, saved);
   for (;;) {
     const result = plan({
       instances: manifest.instances,
@@ -36,6 +38,31 @@ export async function planFleet(
     for (const port of unprobed)
       probes.set(port, await withOwner(found.get(port) ?? { free: false }, saved, manifest.stateDir));
   }
+}
+
+/**
+ * The ports of every instance whose last run still lives, at its last offset, as that instance's own and
+ * never probed: a probe listens on the port for a moment, and a JVM still starting that binds it then
+ * fails with a BindException (its early listeners are up, its health listeners not yet). `describe`,
+ * `plan` or a second `up -d` during a start-up wave must not break it.
+ */
+async function portsOfLiveRuns(manifest: Manifest, saved: SavedState): Promise<Map<number, PortStatus>> {
+  const own = new Map<number, PortStatus>();
+  await Promise.all(
+    manifest.instances.map(async (instance) => {
+      const group = saved.groups[instance.name];
+      const offset = saved.offsets[instance.name];
+      if (
+        group === undefined ||
+        offset === undefined ||
+        !(await recordedRunLives({ ...group, pid: group.pgid }))
+      )
+        return;
+      for (const { port } of portSet(productOf(instance.product), offset))
+        own.set(port, { free: false, owner: instance.name });
+    }),
+  );
+  return own;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isSameProcess } from '../process/proc-stat.js';
+import { recordedRunLives } from '../process/run-liveness.js';
 import { strayGroups } from '../process/run-tag.js';
 import { terminateGroup } from '../process/terminate.js';
 import type { InstanceSnapshot } from '../state/instance-record.js';
@@ -100,10 +100,13 @@ const jvmOf = (record: InstanceSnapshot) =>
     ? { pid: record.jvmPid, startTime: record.jvmStartTime }
     : undefined;
 
-/** The recorded run still lives: its start script, or failing that its JVM, is the very process recorded. */
+/** The recorded run still lives (run-liveness.ts), and was recorded whole. */
 async function isLive(record: InstanceSnapshot): Promise<boolean> {
   if (record.pid === undefined || record.pgid === undefined || record.writerPid === undefined) return false;
-  if (record.startTime !== undefined && (await isSameProcess(record.pid, record.startTime))) return true;
   const jvm = jvmOf(record);
-  return jvm !== undefined && isSameProcess(jvm.pid, jvm.startTime);
+  return recordedRunLives({
+    pid: record.pid,
+    ...(record.startTime !== undefined && { startTime: record.startTime }),
+    ...(jvm !== undefined && { jvm }),
+  });
 }
