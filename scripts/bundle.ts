@@ -1,10 +1,17 @@
 // Bundles the CLI, the daemon and the log writer into dist/bundle/ (run by `npm run build`), instead of
 // ~200 ES modules: Node resolves, reads and links each module on its own, which was most of a command's
 // start-up (issue 17).
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// One id for the CLI and the daemon of this build (src/build-id.ts): a CLI trusts its own build's daemon.
+const thisBuild = { __WSO2_SUPERVISOR_BUILD__: JSON.stringify(randomUUID()) };
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -15,23 +22,72 @@ const common = {
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
+  define: thisBuild,
 } as const;
 
 // The CLI: one CommonJS file. Each command runs as a short process, and Node's ES module loader cost
 // ~20 ms of every `status` even for a bundle split in chunks (measured: ~140 ms as chunks, ~120 ms as one
 // file). Command modules stay lazily evaluated inside it; the Kubernetes models (600 KB, for `export`
 // only) and pino-pretty (foreground `up`) are left in node_modules and loaded when used.
-await build({
+/**
+ * commander requires node:child_process at load, for executable subcommands, which this CLI has none of:
+ * Node compiles that module's JavaScript for every command, ~5 ms of a `status`. Here commander gets it
+ * on first use instead.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^(node:)?child_process$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(importer)
+        ? { path: 'lazy-child-process', namespace: 'lazy' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents:
+        "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+const codeCache = join(root, 'dist', 'bundle', 'cli.cjs.cache');
+// A cache left from the last build must never meet the new bundle (V8 checks only the source's length).
+rmSync(codeCache, { force: true });
+const cli = await build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  metafile: true,
+  entryPoints: { cli: 'src/cli/main.ts', launch: 'src/cli/launch.ts' },
   outExtension: { '.js': '.cjs' },
   outdir: 'dist/bundle',
   format: 'cjs',
   external: ['kubernetes-models', 'pino-pretty'],
+  plugins: [lazyChildProcessForCommander],
   // import.meta.url in CommonJS: this file's URL (package-root.ts finds the package from it).
-  define: { 'import.meta.url': '__importMetaUrl' },
+  define: { ...thisBuild, 'import.meta.url': '__importMetaUrl' },
   banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// Code run from a code cache has no loader for a dynamic import() (src/cli/launch.ts): load by require.
+const dynamic = Object.values(cli.metafile.outputs).flatMap((output) =>
+  output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path),
+);
+if (dynamic.length > 0)
+  throw new Error(`the CLI bundle would import() ${dynamic.join(', ')}: use createRequire instead`);
+
+// V8's code cache for the CLI (src/cli/launch.ts), from a run of `status` against an empty state folder:
+// the command line's parsing, the control client and the status printing are compiled then. Without
+// NODE_OPTIONS, whose flags V8 would find differ from a plain command's and refuse the cache for.
+{
+  const { NODE_OPTIONS: _options, ...environment } = process.env;
+  const empty = mkdtempSync(join(tmpdir(), 'wso2-supervisor-code-cache-'));
+  const trained = spawnSync(
+    process.execPath,
+    [join(root, 'bin', 'wso2-supervisor.js'), 'status', '--json', '--state-dir', empty],
+    { env: { ...environment, WSO2_SUPERVISOR_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' },
+  );
+  rmSync(empty, { recursive: true, force: true });
+  // Exit 4: no supervisor runs for that folder, as meant.
+  if (trained.status !== 4) throw new Error(`making the CLI's code cache: status exited ${trained.status}`);
+}
 
 // The daemon and the log writer: long-lived, ES modules with the lazy parts (a reload's manifest reader)
 // in chunks. The folder is not emptied first: a daemon started from the last build imports its lazy

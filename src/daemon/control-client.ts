@@ -1,22 +1,20 @@
 import path from 'node:path';
 import type * as z from 'zod/mini';
+import { buildId } from '../build-id.js';
 import { ControlRequestError, exitCodes, NoSupervisorError, SupervisorGoneError } from '../errors.js';
-import {
-  type ActionAnswer,
-  actionAnswerSchema,
-  type ControlAction,
-  downAnswerSchema,
-  errorAnswerSchema,
-  protocolVersion,
-  type ReloadAnswer,
-  type ReloadRequest,
-  reloadAnswerSchema,
-  type Selection,
-  type StatusAnswer,
-  socketName,
-  statusAnswerSchema,
+import type {
+  ActionAnswer,
+  ControlAction,
+  ReloadAnswer,
+  ReloadRequest,
+  Selection,
+  StatusAnswer,
 } from './control-protocol.js';
+import { protocolVersion, socketName } from './control-socket.js';
 import { ExchangeError, exchangeOnSocket } from './socket-exchange.js';
+
+/** The schemas (control-protocol.ts), loaded only to check an answer from a daemon of another build. */
+type Protocol = typeof import('./control-protocol.js');
 
 /** A status (or a watchdog's ping) must be answered this fast, however busy the supervisor is. */
 const answerWithinMs = 10_000;
@@ -42,12 +40,12 @@ async function request<T>(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
-  schema: z.ZodMiniType<T>,
+  schemaOf: (protocol: Protocol) => z.ZodMiniType<T>,
   body?: unknown,
   long = false,
 ): Promise<T> {
   const started = Date.now();
-  let reply: { status: number; document: unknown };
+  let reply: Reply;
   try {
     const target = `/${protocolVersion}/${route}`;
     reply = long
@@ -56,13 +54,14 @@ async function request<T>(
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
     const now = await exchange(stateDir, 'GET', `/${protocolVersion}/status`, undefined, { timeoutMs: 2000 })
-      .then(({ document }) => statusAnswerSchema.safeParse(document).data?.supervisorPid)
+      .then(({ document }) => pidOf(document))
       .catch(() => undefined);
     throw new SupervisorGoneError(stateDir, `${method} ${route}`, error.how, Date.now() - started, now);
   }
-  const { status, document } = reply;
+  const { status, document, build } = reply;
   if (status >= 400) throw refusalOf(status, document);
-  const answer = schema.safeParse(document);
+  if (buildId !== undefined && build === buildId) return document as T;
+  const answer = schemaOf(await import('./control-protocol.js')).safeParse(document);
   if (!answer.success) {
     throw new ControlRequestError(
       `the supervisor's answer to ${route} does not fit this CLI's protocol (is it another version of wso2-supervisor?): ${answer.error.issues[0]?.message}`,
@@ -73,16 +72,25 @@ async function request<T>(
   return answer.data;
 }
 
-/** The supervisor's refusal of a request (an HTTP status of 400 or more), with its facts. */
+/**
+ * The supervisor's refusal of a request (an HTTP status of 400 or more), with its facts: an errorAnswer
+ * (control-protocol.ts), checked by hand so that a refusal does not load the schemas.
+ */
 export function refusalOf(status: number, document: unknown): ControlRequestError {
-  const refusal = errorAnswerSchema.safeParse(document);
+  const refusal = document as Record<string, unknown> | undefined;
+  const fits =
+    typeof refusal === 'object' &&
+    refusal !== null &&
+    refusal.ok === false &&
+    typeof refusal.error === 'string' &&
+    typeof refusal.message === 'string';
   const {
     ok: _ok,
     error,
     message,
     ...facts
-  } = refusal.success
-    ? refusal.data
+  } = fits
+    ? (refusal as { ok: false; error: string; message: string })
     : { ok: false, error: 'internal', message: `the supervisor answered HTTP ${status}` };
   const exitCode = status >= 500 ? exitCodes.operationFailed : exitCodes.usage;
   return new ControlRequestError(message, exitCode, { kind: error, ...facts });
@@ -118,13 +126,25 @@ async function withWatchdog<T>(stateDir: string, run: (signal: AbortSignal) => P
   }
 }
 
+interface Reply {
+  readonly status: number;
+  readonly document: unknown;
+  readonly build: string | undefined;
+}
+
+/** The supervisor pid an answer names, if it is one. */
+function pidOf(document: unknown): number | undefined {
+  const pid = (document as { supervisorPid?: unknown } | undefined)?.supervisorPid;
+  return Number.isSafeInteger(pid) ? (pid as number) : undefined;
+}
+
 async function exchange(
   stateDir: string,
   method: 'GET' | 'POST',
   route: string,
   body: unknown,
   limits: { timeoutMs?: number; signal?: AbortSignal },
-): Promise<{ status: number; document: unknown }> {
+): Promise<Reply> {
   const socket = path.join(stateDir, socketName);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   try {
@@ -133,7 +153,7 @@ async function exchange(
       { method, route, ...(payload !== undefined && { body: payload }) },
       limits,
     );
-    return { status: answer.status, document: parsed(answer.body) };
+    return { status: answer.status, document: parsed(answer.body), build: answer.build };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     const { failure } = error;
@@ -155,7 +175,7 @@ async function exchange(
 export async function supervisorStatus(stateDir: string, after?: number): Promise<StatusAnswer | undefined> {
   try {
     const route = after === undefined ? 'status' : `status?after=${after}`;
-    return await request(stateDir, 'GET', route, statusAnswerSchema);
+    return await request(stateDir, 'GET', route, (p) => p.statusAnswerSchema);
   } catch (error) {
     if (error instanceof NoSupervisorError) return undefined;
     throw error;
@@ -168,15 +188,15 @@ export function controlInstances(
   action: ControlAction,
   selection: Selection,
 ): Promise<ActionAnswer> {
-  return request(stateDir, 'POST', action, actionAnswerSchema, selection, true);
+  return request(stateDir, 'POST', action, (p) => p.actionAnswerSchema, selection, true);
 }
 
 export function reloadManifest(stateDir: string, body: ReloadRequest = {}): Promise<ReloadAnswer> {
-  return request(stateDir, 'POST', 'reload', reloadAnswerSchema, body, true);
+  return request(stateDir, 'POST', 'reload', (p) => p.reloadAnswerSchema, body, true);
 }
 
 export async function requestDown(stateDir: string): Promise<void> {
-  await request(stateDir, 'POST', 'down', downAnswerSchema, {});
+  await request(stateDir, 'POST', 'down', (p) => p.downAnswerSchema, {});
 }
 
 export function parsed(text: string): unknown {

@@ -18,8 +18,7 @@ import { instanceRecordSchema } from '../state/instance-record.js';
  * Errors answer errorAnswer with 400 (bad request), 404, 413 (over 64 KiB), 503 (too many log streams) or 500. No request can run a
  * command of its own: they name instances of the manifest, nothing else.
  */
-export const protocolVersion = 'v1';
-export const socketName = 'supervisor.sock';
+export { protocolVersion, socketName } from './control-socket.js';
 export const maxRequestBytes = 64 * 1024;
 
 export type ControlAction = 'start' | 'stop' | 'restart';

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { buildHeader, buildId } from '../build-id.js';
 import { SupervisorError } from '../errors.js';
 import { treeUsage } from '../process/tree-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
@@ -224,6 +225,7 @@ function reply(response: http.ServerResponse, status: number, body: unknown): vo
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
+    ...(buildId !== undefined && { [buildHeader]: buildId }),
   });
   response.end(text);
 }

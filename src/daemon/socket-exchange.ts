@@ -1,4 +1,12 @@
 import { connect } from 'node:net';
+import { buildHeader } from '../build-id.js';
+
+/** A whole answer: its status, its body, and the build of the daemon that gave it, when it names one. */
+export interface SocketAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly build?: string;
+}
 
 /** How an exchange on the control socket failed. */
 export type ExchangeFailure =
@@ -26,7 +34,7 @@ export function exchangeOnSocket(
   socketPath: string,
   request: { method: 'GET' | 'POST'; route: string; body?: string },
   limits: { timeoutMs?: number; signal?: AbortSignal },
-): Promise<{ status: number; body: string }> {
+): Promise<SocketAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     const chunks: Buffer[] = [];
@@ -67,7 +75,7 @@ export function exchangeOnSocket(
 }
 
 /** A whole HTTP answer: undefined when it was cut off. */
-export function parseAnswer(bytes: Buffer): { status: number; body: string } | undefined {
+export function parseAnswer(bytes: Buffer): SocketAnswer | undefined {
   const headEnd = bytes.indexOf('\r\n\r\n');
   if (headEnd === -1) return undefined;
   const [statusLine = '', ...headerLines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -84,7 +92,8 @@ export function parseAnswer(bytes: Buffer): { status: number; body: string } | u
   if (body === undefined) return undefined;
   const length = headers.get('content-length');
   if (length !== undefined && body.length !== Number(length)) return undefined;
-  return { status, body: body.toString('utf8') };
+  const build = headers.get(buildHeader);
+  return { status, body: body.toString('utf8'), ...(build !== undefined && { build }) };
 }
 
 /** A chunked body decoded; undefined when its last chunk is missing. */

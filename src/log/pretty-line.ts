@@ -1,4 +1,11 @@
+import { createRequire } from 'node:module';
 import type { PrettyOptions } from 'pino-pretty';
+
+/**
+ * pino-pretty (CommonJS), loaded on first use by require rather than import(): the CLI bundle runs from
+ * V8's code cache (cli/launch.ts), where a dynamic import() has no loader to call.
+ */
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 /**
  * How the supervisor's pino events read on a terminal, one line each: local time with its zone, level,
@@ -28,7 +35,7 @@ export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
 
 /** A function from one pino JSON line to its one-line form (newline included). */
 export async function prettyLine(colorize: boolean): Promise<(line: string) => string> {
-  const { prettyFactory } = await import('pino-pretty');
+  const { prettyFactory } = loadPretty();
   return prettyFactory(prettyLineOptions(colorize));
 }
 
@@ -37,6 +44,6 @@ export async function prettyLineStream(
   colorize: boolean,
   destination: number | NodeJS.WritableStream = 1,
 ): Promise<NodeJS.WritableStream> {
-  const { default: pretty } = await import('pino-pretty');
+  const pretty = loadPretty();
   return pretty({ ...prettyLineOptions(colorize), destination, sync: true });
 }

@@ -6,7 +6,6 @@ import type { Usage } from '../../process/tree-usage.js';
 import { portSet, productOf } from '../../products/catalog.js';
 import type { ProductId } from '../../products/product.js';
 import type { InstanceSnapshot } from '../../state/instance-record.js';
-import { readStateDocument } from '../../state/state-file.js';
 import { describeMachine } from '../../supervisor/wait.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, localTime } from '../local-time.js';
@@ -23,7 +22,8 @@ export async function run(context: CommandContext, name?: string): Promise<numbe
   const stateDir = await stateFolder(context);
   // A running supervisor answers with live snapshots and usage; without one, state.json tells the last known.
   const live = await supervisorStatus(stateDir);
-  const state = live ?? (await readStateDocument(stateDir));
+  // Loaded only here: the state file's schemas are ~10 ms to build, and a running supervisor needs none.
+  const state = live ?? (await (await import('../../state/state-file.js')).readStateDocument(stateDir));
   const supervisorPid = live?.supervisorPid;
   const usage = live?.usage ?? (await usageOfUnsupervised(Object.values(state?.instances ?? {})));
   const all = Object.values(state?.instances ?? {});
