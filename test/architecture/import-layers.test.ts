@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 const layers: Record<string, number> = {
   'errors.ts': 0,
   'package-root.ts': 0,
+  'build-id.ts': 0,
   log: 0,
   products: 1,
   manifest: 1,
