@@ -142,19 +142,23 @@ export class OutputCapture {
 
   /**
    * Writes a marker and waits (bounded) until it is in the log: everything the instance wrote before is
-   * then there too, and an exit can be judged from the output.
+   * then there too, and an exit can be judged from the output. Resolves the log's last `tailBytes` as
+   * lines (readLogTail), the marker last among them, so that the judge need not read them again: this is
+   * the restart path. Undefined when the marker was not seen.
    */
-  async flushed(note: string): Promise<void> {
+  async flushed(note: string, tailBytes: number): Promise<string[] | undefined> {
     const capture = this.capture;
-    if (capture === undefined) return;
+    if (capture === undefined) return undefined;
     const marker = this.mark(note);
     const deadline = Date.now() + 2000;
     // The writer usually has it within a turn or two of the loop: looked for again at once, then after 1,
     // 2, 4... ms (this is the restart path, where a timer's 1 ms minimum is a fifth of the overhead).
     for (let pause = 0; capture.isRunning() && Date.now() < deadline; pause = Math.min(pause * 2 || 1, 50)) {
-      if ((await readLogTail(this.logFile, 16 * 1024)).includes(marker)) return;
+      const tail = await readLogTail(this.logFile, tailBytes);
+      if (tail.includes(marker)) return tail;
       await new Promise((resolve) => (pause === 0 ? setImmediate(resolve) : setTimeout(resolve, pause)));
     }
+    return undefined;
   }
 
   /**

@@ -21,6 +21,9 @@ export interface RunContext {
   readonly log: Logger;
 }
 
+/** How much of the log's end an exit is judged from. */
+const judgedBytes = 64 * 1024;
+
 export const pidFileOf = (context: RunContext): string => path.join(context.home, context.product.pidFile);
 
 /**
@@ -43,10 +46,12 @@ export async function concludeRun(
   const status = describeScriptStatus(run.exit);
   // Everything the run wrote must be in the log before it is judged: the pipe we hold gets a marker; a run
   // from before capture went through a named pipe has a writer that ends once its last process is gone.
+  let tail: string[] | undefined;
   if (context.output.holdsPipe)
-    await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`);
+    tail = await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`, judgedBytes);
   else await waitForWriterExit(run.writerPid, 2000);
-  const lines = linesSinceRelaunch(thisRunsLines(await readLogTail(context.logFile, 64 * 1024)));
+  tail ??= await readLogTail(context.logFile, judgedBytes);
+  const lines = linesSinceRelaunch(thisRunsLines(tail));
   const verdict = judgeExit(context.product, { lines, status, wasReady, jvmAlive: jvm?.pid });
   return { ...verdict, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null };
 }
