@@ -1,6 +1,5 @@
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { startDaemon } from '../../daemon/daemonize.js';
-import { serve } from '../../daemon/serve.js';
 import { exitCodes, UsageError } from '../../errors.js';
 import type { Manifest } from '../../manifest/instance-config.js';
 import { loadManifest } from '../../manifest/load.js';
@@ -49,6 +48,8 @@ export async function run(context: CommandContext): Promise<number> {
 
 /** Runs the supervisor until SIGINT/SIGTERM or `down` (a second signal kills at once). */
 async function supervise(context: CommandContext, manifest: Manifest, plan: Plan): Promise<number> {
+  // Loaded here only: the whole supervisor is ~40 ms of loading that `up -d` (a daemon runs it) never needs.
+  const { serve } = await import('../../daemon/serve.js');
   const supervisor = await serve({ manifest, plan, terminal: true, stateDirOption: context.stateDir });
   process.on('SIGINT', () => supervisor.down('SIGINT'));
   process.on('SIGTERM', () => supervisor.down('SIGTERM'));
