@@ -10,6 +10,10 @@ export interface ProcStat {
   readonly pgid: number;
   /** Clock ticks after boot: with the pid, it identifies a process across pid reuse. */
   readonly startTime: number;
+  /** CPU time used so far, user and system, in clock ticks. */
+  readonly cpuTicks: number;
+  /** Resident set size, in pages. */
+  readonly residentPages: number;
 }
 
 export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
@@ -26,6 +30,8 @@ function parseStat(pid: number, text: string | undefined): ProcStat | undefined 
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
     startTime: Number(fields[19]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    residentPages: Number(fields[21]),
   };
 }
 

@@ -1,7 +1,15 @@
 import http from 'node:http';
-import https from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+
+/**
+ * node:https and node:tls, loaded on the first https check only: ~30 ms of a daemon's start-up and a few MB
+ * of its memory that a fleet checked over plain HTTP or its log never needs (issue 17).
+ */
+const load = createRequire(import.meta.url);
+const https = () => load('node:https') as typeof import('node:https');
 
 /** How much of an answer's body is kept. */
 const bodyExcerptChars = 512;
@@ -19,7 +27,7 @@ export function httpStatus(
 ): Promise<{ status?: number; body?: string; error?: string }> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  const client = secure ? https : http;
+  const client = secure ? https() : http;
   const agent = agents ? (secure ? agents.https : agents.http) : false;
   return new Promise((resolve) => {
     const request = client.get(
@@ -55,7 +63,7 @@ let secureContext: SecureContext | undefined;
  * polled for readiness at start-up would pay it on every probe.
  */
 export function sharedSecureContext(): SecureContext {
-  secureContext ??= createSecureContext();
+  secureContext ??= (load('node:tls') as typeof import('node:tls')).createSecureContext();
   return secureContext;
 }
 
@@ -65,18 +73,25 @@ export function sharedSecureContext(): SecureContext {
  */
 export interface HealthAgents {
   readonly http: http.Agent;
-  readonly https: https.Agent;
+  readonly https: HttpsAgent;
   destroy(): void;
 }
 
 export function healthAgents(): HealthAgents {
   const options = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 1000 };
-  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
-  const destroy = () => {
-    agents.http.destroy();
-    agents.https.destroy();
+  const plain = new http.Agent(options);
+  let secure: HttpsAgent | undefined;
+  return {
+    http: plain,
+    get https() {
+      secure ??= new (https().Agent)(options);
+      return secure;
+    },
+    destroy: () => {
+      plain.destroy();
+      secure?.destroy();
+    },
   };
-  return { ...agents, destroy };
 }
 
 /** Whether something accepts TCP connections on a loopback port. */

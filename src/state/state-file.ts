@@ -37,12 +37,14 @@ export interface DroppedRecord {
 
 /**
  * Writes state atomically (a temporary file, then rename over the old one), so a crash mid-write never
- * leaves a torn file. Writes requested while one is under way are coalesced into one more write.
+ * leaves a torn file. Writes requested while one is under way are coalesced into one more write. The
+ * document may be given as a function, called when it is written: a start-up wave of twenty instances
+ * changes state hundreds of times, and each change made a snapshot of every instance (issue 17).
  */
 export class StateFile {
   private writing: Promise<void> | undefined;
   private pending = false;
-  private document: StateDocument | undefined;
+  private document: StateDocument | (() => StateDocument) | undefined;
 
   constructor(private readonly stateDir: string) {}
 
@@ -50,7 +52,7 @@ export class StateFile {
     return path.join(this.stateDir, 'state.json');
   }
 
-  save(document: StateDocument): Promise<void> {
+  save(document: StateDocument | (() => StateDocument)): Promise<void> {
     this.document = document;
     if (this.writing) {
       this.pending = true;
@@ -72,7 +74,8 @@ export class StateFile {
       this.pending = false;
       const temporary = `${this.file}.${process.pid}.tmp`;
       await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
-      await writeFile(temporary, `${JSON.stringify(this.document, null, 2)}\n`, { mode: 0o600 });
+      const document = typeof this.document === 'function' ? this.document() : this.document;
+      await writeFile(temporary, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.file);
     } while (this.pending);
   }

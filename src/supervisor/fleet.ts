@@ -230,12 +230,11 @@ export class Fleet extends EventEmitter {
 
   /** Resolves when the state file holds the latest snapshot; `final`, the last one this supervisor writes. */
   flush(final = false): Promise<void> {
-    const document = this.document();
+    if (!final) return this.stateFile.save(() => this.document());
     // A supervisor that went down on purpose says so: the next one starts the counters afresh.
+    const document = this.document();
     const stoppedAt = new Date().toISOString();
-    return this.stateFile.save(
-      final ? { ...document, supervisor: { ...document.supervisor, stoppedAt } } : document,
-    );
+    return this.stateFile.save({ ...document, supervisor: { ...document.supervisor, stoppedAt } });
   }
 
   private runner(name: string): InstanceRunner {

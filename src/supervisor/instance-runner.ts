@@ -188,8 +188,9 @@ export class InstanceRunner extends InstanceLifecycle {
       .catch((error: unknown) => this.internalError(error, run));
     const checkJvm = () => void this.checkJvm(run).catch((error: unknown) => this.internalError(error, run));
     this.watches.jvm(watchPidFile(pidFileOf(this.context), checkJvm));
-    // Now too: a relaunch while no supervisor watched (an adopted run) is seen at once, not at a health check.
-    checkJvm();
+    // Now too for an adopted run: a relaunch while no supervisor watched is seen at once, not at a health
+    // check. A run just launched has no JVM yet (its pid file is the last run's): the watch will see it.
+    if (run.adopted) checkJvm();
     this.watches.capture(
       this.output.checkEvery(
         () => this.emit('change'),
