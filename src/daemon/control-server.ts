@@ -107,7 +107,7 @@ async function handle(
     await Promise.all([...fleet.runners.values()].map((runner) => runner.checkCapture()));
     await fleet.persisted();
     const instances = fleet.snapshot();
-    // Sampled here, in the long-lived daemon: pidusage keeps each pid's history, so CPU is current.
+    // Sampled here, in the long-lived daemon: tree-usage.ts keeps each pid's last reading, so CPU is current.
     const pgids = Object.values(instances).flatMap((i) => (i.pgid === undefined ? [] : [i.pgid]));
     // Usage is a nicety: failing to sample it must never fail a status.
     const byGroup = await treeUsage(pgids).catch(() => new Map<number, never>());
