@@ -1,5 +1,5 @@
 import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readProcStat } from '../process/proc-stat.js';
 import { makeFifo, pipeOf } from './fifos.js';
@@ -142,6 +142,9 @@ function waitForExit(pid: number): Promise<void> {
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */
 export async function endOf(logFile: string): Promise<LogPosition | undefined> {
+  // Usually there: one stat, not an open, a stat and a close (this is the restart path).
+  const known = await stat(logFile).catch(() => undefined);
+  if (known?.isFile()) return { inode: known.ino, offset: known.size };
   const handle = await open(logFile, 'a', 0o600).catch(() => undefined);
   if (handle === undefined) return undefined;
   try {

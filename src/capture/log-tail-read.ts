@@ -31,22 +31,28 @@ export async function openAt(path: string, offset: number): Promise<OpenFile | u
 /**
  * The last lines of an instance's output, from at most `maxBytes` at the end of `name.log` and, when that is
  * shorter, of `name.log.1` before it: a rotation just before an exit does not hide the lines before it. A
- * first line cut by the limit is left out; a last line without its newline is kept.
+ * first line cut by the limit is left out; a last line without its newline is kept. `since`: only the lines
+ * from the last one it matches on are wanted (the supervisor's launch marker), so `.1` is not read when
+ * the live file has such a line: the restart path reads the tail, and each file is a round of I/O.
  */
-export async function readLogTail(logFile: string, maxBytes: number): Promise<string[]> {
+export async function readLogTail(
+  logFile: string,
+  maxBytes: number,
+  since?: (line: string) => boolean,
+): Promise<string[]> {
   const live = await readEnd(logFile, maxBytes);
-  const parts = [live?.bytes ?? Buffer.alloc(0)];
-  let whole = live?.whole ?? true;
+  const liveLines = linesOf(live?.bytes ?? Buffer.alloc(0), live?.whole ?? true);
   const missing = maxBytes - (live?.bytes.length ?? 0);
-  if (missing > 0) {
-    const older = await readEnd(`${logFile}.1`, missing);
-    // Rotated between the two reads: then `.1` is the file already read as the live one.
-    if (older !== undefined && older.inode !== live?.inode) {
-      parts.unshift(older.bytes);
-      whole = older.whole;
-    }
-  }
-  const lines = Buffer.concat(parts).toString('utf8').split('\n');
+  if (missing <= 0 || (since !== undefined && liveLines.some(since))) return liveLines;
+  const older = await readEnd(`${logFile}.1`, missing);
+  // Rotated between the two reads: then `.1` is the file already read as the live one.
+  if (older === undefined || older.inode === live?.inode) return liveLines;
+  return linesOf(Buffer.concat([older.bytes, live?.bytes ?? Buffer.alloc(0)]), older.whole);
+}
+
+/** Text as lines: without the empty one after a final newline, nor a first one cut short (`whole` false). */
+function linesOf(bytes: Buffer, whole: boolean): string[] {
+  const lines = bytes.toString('utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (!whole) lines.shift();
   return lines;
@@ -72,6 +78,7 @@ async function readEnd(
       return { bytes: bytes.subarray(0, read), whole: true, inode: file.inode };
     return { bytes: bytes.subarray(1, read), whole: bytes[0] === newline, inode: file.inode };
   } finally {
-    await file.handle.close().catch(() => {});
+    // Not waited for: the bytes are read, and the restart path should not wait a round of I/O more.
+    void file.handle.close().catch(() => {});
   }
 }

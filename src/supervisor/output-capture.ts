@@ -154,7 +154,7 @@ export class OutputCapture {
     // The writer usually has it within a turn or two of the loop: looked for again at once, then after 1,
     // 2, 4... ms (this is the restart path, where a timer's 1 ms minimum is a fifth of the overhead).
     for (let pause = 0; capture.isRunning() && Date.now() < deadline; pause = Math.min(pause * 2 || 1, 50)) {
-      const tail = await readLogTail(this.logFile, tailBytes);
+      const tail = await readLogTail(this.logFile, tailBytes, isLaunchMarker);
       if (tail.includes(marker)) return tail;
       await new Promise((resolve) => (pause === 0 ? setImmediate(resolve) : setTimeout(resolve, pause)));
     }

@@ -8,7 +8,7 @@ import type { ExitRecord } from '../state/instance-record.js';
 import { judgeExit, linesSinceRelaunch } from './exit-verdict.js';
 import { identifyJvm } from './jvm-watch.js';
 import type { OutputCapture } from './output-capture.js';
-import { thisRunsLines } from './output-capture.js';
+import { isLaunchMarker, thisRunsLines } from './output-capture.js';
 import { portsReleased } from './port-release.js';
 import { describeScriptStatus, type Run } from './run.js';
 
@@ -50,7 +50,7 @@ export async function concludeRun(
   if (context.output.holdsPipe)
     tail = await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`, judgedBytes);
   else await waitForWriterExit(run.writerPid, 2000);
-  tail ??= await readLogTail(context.logFile, judgedBytes);
+  tail ??= await readLogTail(context.logFile, judgedBytes, isLaunchMarker);
   const lines = linesSinceRelaunch(thisRunsLines(tail));
   const verdict = judgeExit(context.product, { lines, status, wasReady, jvmAlive: jvm?.pid });
   return { ...verdict, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null };

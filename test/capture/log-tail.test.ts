@@ -138,6 +138,16 @@ describe('the tail of the log', () => {
     expect(await readLogTail(t.log(), 240)).toEqual(lineList(numberedLines(20, 331)));
   });
 
+  it('leaves name.log.1 unread when name.log has a line that `since` says the wanted lines start at', async () => {
+    mkdirSync(dirname(t.log()), { recursive: true });
+    writeFileSync(`${t.log()}.1`, 'a1\na2\n');
+    writeFileSync(t.log(), 'b1\nSTART\nb2\n');
+    const since = (line: string) => line === 'START';
+    expect(await readLogTail(t.log(), 1000, since)).toEqual(['b1', 'START', 'b2']);
+    writeFileSync(t.log(), 'b1\nb2\n');
+    expect(await readLogTail(t.log(), 1000, since)).toEqual(['a1', 'a2', 'b1', 'b2']);
+  });
+
   it('is empty when there is no log yet', async () => {
     expect(await readLogTail(t.log(), 1000)).toEqual([]);
   });
