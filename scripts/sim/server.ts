@@ -73,6 +73,15 @@ export class SimulatedServer {
     if (this.stopping || config.unsatisfied !== undefined) return;
 
     this.readyAt = Date.now();
+    // Armed before the ready line, not after: a test that signals as soon as it reads the line could
+    // otherwise kill the JVM with SIGUSR2's default action (seen once on a loaded machine).
+    if (knobs.restartOnUsr2) {
+      process.on('SIGUSR2', () => {
+        if (this.stopping) return;
+        this.log.write(...flavour.restartLines());
+        this.exit(121);
+      });
+    }
     this.log.write(...flavour.readyLines(performance.now(), config));
     if (lag > 0) this.later(lag, () => void flavour.openLate(config, open));
     this.afterReady();
@@ -99,13 +108,6 @@ export class SimulatedServer {
     if (knobs.restartAfterMs !== undefined) {
       this.later(knobs.restartAfterMs, () => {
         if (!claimRestartOnce(join(carbonHome, flavour.layout.restartMarker))) return;
-        this.log.write(...flavour.restartLines());
-        this.exit(121);
-      });
-    }
-    if (knobs.restartOnUsr2) {
-      process.on('SIGUSR2', () => {
-        if (this.stopping) return;
         this.log.write(...flavour.restartLines());
         this.exit(121);
       });
