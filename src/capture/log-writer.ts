@@ -1,5 +1,6 @@
 import { constants, openSync, readSync, writeSync } from 'node:fs';
 import { type OnReadOpts, Socket, type SocketConstructorOpts } from 'node:net';
+import { defaultPipeBytes, enlargePipe } from './pipe-size.js';
 import { RotatingLog } from './rotating-log.js';
 import {
   type CaptureRequest,
@@ -34,6 +35,8 @@ interface Reader {
   /** The requests this pipe answers. */
   readonly ids: number[];
   ended: boolean;
+  /** Asked to hold more than 64 KiB (pipe-size.ts), once it first filled up. */
+  enlarged: boolean;
 }
 
 const readers = new Map<string, Reader>();
@@ -61,8 +64,8 @@ function capture(request: CaptureRequest): void {
   const onread: OnReadOpts = {
     buffer,
     callback: (length) => {
-      reader.log.append(buffer, length);
-      // A pipe holds 64 KiB, so libuv's read is always short of the buffer and it goes back to epoll after
+      keep(reader, length);
+      // A pipe holds 64 KiB (until enlarged), so libuv's read is always short of the buffer and it goes back to epoll after
       // each one. The producer has usually refilled the pipe meanwhile: read on here, a few times at most
       // so that one busy pipe cannot hold the others (and the supervisor's requests) up. Measured on 200 MiB
       // through one pipe: 4,018 epoll waits -> 258, ~540 -> ~578 MB/s (medians of 8).
@@ -84,6 +87,7 @@ function capture(request: CaptureRequest): void {
     log: new RotatingLog({ logFile, maxBytes, files }),
     ids: [request.id],
     ended: false,
+    enlarged: false,
   };
   readers.set(request.pipe, reader);
   socket.on('end', () => finish(reader));
@@ -119,7 +123,19 @@ function drain(reader: Reader, from: 'at-open' | 'in-read-callback' = 'at-open')
       if (!inCallback) finish(reader);
       return;
     }
-    reader.log.append(buffer, length);
+    keep(reader, length);
+  }
+}
+
+/**
+ * Writes what was read into the log. A read that took half the pipe's 64 KiB or more found an instance
+ * writing faster than one read a wake-up takes: its pipe is enlarged (pipe-size.ts), once.
+ */
+function keep(reader: Reader, length: number): void {
+  reader.log.append(buffer, length);
+  if (length >= defaultPipeBytes / 2 && !reader.enlarged) {
+    reader.enlarged = true;
+    enlargePipe(reader.fd);
   }
 }
 
