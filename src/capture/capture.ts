@@ -1,5 +1,5 @@
-import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { closeSync, constants, existsSync, openSync, type Stats, statSync, writeSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readProcStat } from '../process/proc-stat.js';
 import { makeFifo, pipeOf } from './fifos.js';
@@ -142,8 +142,8 @@ function waitForExit(pid: number): Promise<void> {
 
 /** The log's inode and size, the log created if missing (as the writer would: mode 0600). */
 export async function endOf(logFile: string): Promise<LogPosition | undefined> {
-  // Usually there: one stat, not an open, a stat and a close (this is the restart path).
-  const known = await stat(logFile).catch(() => undefined);
+  // Usually there: one synchronous stat, not a round trip through the thread pool (the restart path).
+  const known = statIfThere(logFile);
   if (known?.isFile()) return { inode: known.ino, offset: known.size };
   const handle = await open(logFile, 'a', 0o600).catch(() => undefined);
   if (handle === undefined) return undefined;
@@ -154,6 +154,14 @@ export async function endOf(logFile: string): Promise<LogPosition | undefined> {
     return undefined;
   } finally {
     await handle.close().catch(() => {});
+  }
+}
+
+function statIfThere(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
   }
 }
 
@@ -178,6 +186,6 @@ async function isRunning(pid: number): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const stat = await readProcStat(pid);
+  const stat = readProcStat(pid);
   return stat === undefined ? existsSync(`/proc/${pid}`) : stat.state !== 'Z';
 }

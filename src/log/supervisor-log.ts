@@ -20,7 +20,9 @@ export async function supervisorLogger(
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'supervisor.log');
   setAsideIfLarge(file);
-  const fileStream = pino.destination({ dest: file, sync: false, mkdir: true });
+  // Synchronous: a line is one write(2) to the page cache; asynchronously each was a round trip through the
+  // thread pool, which kept the daemon busy while a restarted JVM booted (issue 17).
+  const fileStream = pino.destination({ dest: file, sync: true, mkdir: true });
   // A daemon has no terminal: its log file is the whole story (`logs --supervisor`). pino-pretty is loaded
   // only for a terminal, so a daemon does not carry it.
   const streams: pino.StreamEntry[] = [{ stream: fileStream }];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { findPortHolders } from './port-holders.js';
 import type { PortStatus } from './port-status.js';
@@ -9,8 +10,11 @@ const defaultConcurrency = 64;
  * Probes ports concurrently and names the holder of each busy one where the host can tell.
  *
  * A WSO2 JVM binds the wildcard address (dual-stack `::` where the host has IPv6), so a port is free when
- * both wildcards can be bound: `0.0.0.0` clashes with any IPv4 listener on the port, `::` also with IPv6-only
- * ones such as a server on `[::1]`. Each probe listens on exactly the port asked and closes at once.
+ * the wildcards can be bound: `0.0.0.0` clashes with any IPv4 listener on the port, `::` also with IPv6-only
+ * ones such as a server on `[::1]`. Where `::` is dual-stack (net.ipv6.bindv6only = 0, Linux's default),
+ * it clashes with IPv4 listeners too, and is the one probe made: a probe is ~0.1 ms of the daemon's CPU,
+ * two for each of an instance's ports before each restart (issue 17). Each probe listens on exactly the
+ * port asked and closes at once.
  * detect-port, the first choice, cannot do that: on a busy port it goes on to listen on the next ten ports
  * (it looks for a free one to offer), and so briefly took ports next to it, failing probes of those ports
  * running at the same moment and possibly a JVM binding them.
@@ -20,7 +24,7 @@ export async function probePorts(
   concurrency = defaultConcurrency,
 ): Promise<Map<number, PortStatus>> {
   const queue = [...new Set(ports)];
-  const hostnames = (await hasIpv6()) ? ['0.0.0.0', '::'] : ['0.0.0.0'];
+  const hostnames = (await hasIpv6()) ? (dualStack() ? ['::'] : ['0.0.0.0', '::']) : ['0.0.0.0'];
   const busy: number[] = [];
   const results = new Map<number, PortStatus>();
   const isFree = async (port: number) => {
@@ -55,6 +59,22 @@ function canListen(port: number, host: string): Promise<boolean> {
     const where = host === '::' ? { port, exclusive: true } : { port, host, exclusive: true };
     server.listen(where, () => server.close(() => resolve(true)));
   });
+}
+
+let dualStackSetting: boolean | undefined;
+
+/** Whether a socket on `::` also takes IPv4 (IPV6_V6ONLY off, which Node leaves to the system's default). */
+function dualStack(): boolean {
+  dualStackSetting ??= readSetting('/proc/sys/net/ipv6/bindv6only') === '0';
+  return dualStackSetting;
+}
+
+function readSetting(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 let ipv6: Promise<boolean> | undefined;

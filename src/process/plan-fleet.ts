@@ -72,11 +72,11 @@ async function portsOfLiveRuns(manifest: Manifest, saved: SavedState): Promise<M
  */
 async function withOwner(status: PortStatus, saved: SavedState, stateDir: string): Promise<PortStatus> {
   if (status.free || status.holder === undefined) return status;
-  const pgid = (await readProcStat(status.holder.pid))?.pgid;
+  const pgid = readProcStat(status.holder.pid)?.pgid;
   for (const [name, group] of Object.entries(saved.groups)) {
     if (group.pgid !== pgid) continue;
     // The group's leader (the start script), if still alive, must be the very process of that run.
-    const leader = await readProcStat(group.pgid);
+    const leader = readProcStat(group.pgid);
     if (leader === undefined || group.startTime === undefined || leader.startTime === group.startTime) {
       return { ...status, owner: name };
     }

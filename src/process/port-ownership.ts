@@ -26,7 +26,7 @@ export async function portsNotHeld(ports: readonly number[], pgid: number): Prom
     }
     const holder = listeners.get(port);
     if (holder === undefined) missing.push({ port, heldByUnknown: true });
-    else if (!members.includes(holder.pid) && (await readProcStat(holder.pid))?.pgid !== pgid)
+    else if (!members.includes(holder.pid) && readProcStat(holder.pid)?.pgid !== pgid)
       missing.push({ port, holder });
   }
   return missing;

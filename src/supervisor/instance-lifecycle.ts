@@ -51,9 +51,12 @@ export abstract class InstanceLifecycle extends EventEmitter {
     return this.machine.state;
   }
 
-  /** What a run launched now would be launched with (launch-digest.ts). */
+  private launchDigest: string | undefined;
+
+  /** What a run launched now would be launched with (launch-digest.ts); worked out once, at the first launch. */
   get expectedLaunch(): string {
-    return launchDigest(this.config, this.offset);
+    this.launchDigest ??= launchDigest(this.config, this.offset);
+    return this.launchDigest;
   }
 
   get stopTimeoutMs(): number {

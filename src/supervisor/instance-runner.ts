@@ -9,7 +9,6 @@ import type { InstanceSnapshot } from '../state/instance-record.js';
 import { systemClock } from './clock.js';
 import { InstanceLifecycle } from './instance-lifecycle.js';
 import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
-import { launchDigest } from './launch-digest.js';
 import { launchNote, OutputCapture } from './output-capture.js';
 import { PortPreflight } from './preflight.js';
 import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
@@ -145,7 +144,7 @@ export class InstanceRunner extends InstanceLifecycle {
     this.output.mark(launchNote(config.script));
     const placed = offsetLaunch(this.product, offset);
     const launched = await launchRun({
-      launch: launchDigest(config, offset),
+      launch: this.expectedLaunch,
       script: config.script,
       args: [...placed.args, ...config.args],
       home: config.home,
@@ -205,7 +204,7 @@ export class InstanceRunner extends InstanceLifecycle {
    * through readiness), not the same JVM going on.
    */
   private async checkJvm(run: Run): Promise<boolean> {
-    const jvm = await identifyJvm(pidFileOf(this.context), run.pgid);
+    const jvm = identifyJvm(pidFileOf(this.context), run.pgid);
     if (jvm === undefined || run.over || this.run !== run || sameJvm(jvm, run.jvm)) return false;
     const old = run.jvm;
     run.jvm = jvm;

@@ -1,5 +1,4 @@
-import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, watch } from 'node:fs';
 import path from 'node:path';
 import { readProcStat } from '../process/proc-stat.js';
 import type { JvmIdentity } from './run.js';
@@ -9,13 +8,22 @@ import type { JvmIdentity } from './run.js';
  * trusted only when that process is in the run's group, identified with its start time so that a later
  * signal can never reach a recycled pid.
  */
-export async function identifyJvm(pidFile: string, pgid: number): Promise<JvmIdentity | undefined> {
-  const text = await readFile(pidFile, 'utf8').catch(() => '');
+export function identifyJvm(pidFile: string, pgid: number): JvmIdentity | undefined {
+  const text = readText(pidFile);
   // API-M's pid file is NUL-padded (Carbon writes it through a fixed-size record).
   const pid = Number.parseInt(text.replace(/\0/g, '').trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const stat = await readProcStat(pid);
+  const stat = readProcStat(pid);
   return stat?.pgid === pgid ? { pid, startTime: stat.startTime } : undefined;
+}
+
+/** A pid file of a few bytes, read synchronously (a restart reads it; issue 17), or '' when there is none. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export const sameJvm = (a: JvmIdentity | undefined, b: JvmIdentity | undefined): boolean =>

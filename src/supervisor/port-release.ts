@@ -16,7 +16,7 @@ export async function portsReleased(
     const held = await findPortHolders(ports);
     const ours = await Promise.all(
       [...held].map(async ([port, holder]) => {
-        const stat = await readProcStat(holder.pid);
+        const stat = readProcStat(holder.pid);
         // Without the run's start time, any holder may be ours: wait for it (bounded).
         return stat !== undefined && stat.startTime >= (runStartTime ?? 0) ? [port] : [];
       }),

@@ -40,17 +40,18 @@ export async function concludeRun(
 ): Promise<Omit<ExitRecord, 'at'>> {
   // The usual crash: the whole group is gone, its JVM with it (one that left the group is not ours to end).
   const alive = groupExists(run.pgid);
-  const jvm = alive ? await identifyJvm(pidFileOf(context), run.pgid) : undefined;
+  const jvm = alive ? identifyJvm(pidFileOf(context), run.pgid) : undefined;
   if (alive) await terminateGroup({ pgid: run.pgid, jvm, timeoutMs: 5000 });
-  onGone();
   const status = describeScriptStatus(run.exit);
   // Everything the run wrote must be in the log before it is judged: the pipe we hold gets a marker; a run
   // from before capture went through a named pipe has a writer that ends once its last process is gone.
-  let tail: string[] | undefined;
-  if (context.output.holdsPipe)
-    tail = await context.output.flushed(`start script (pid ${run.pid}) ended with ${status}`, judgedBytes);
-  else await waitForWriterExit(run.writerPid, 2000);
-  tail ??= await readLogTail(context.logFile, judgedBytes, isLaunchMarker);
+  // The marker goes first: while the writer wakes and writes it, the ports are looked at (restart path).
+  const note = `start script (pid ${run.pid}) ended with ${status}`;
+  const flushing = context.output.holdsPipe
+    ? context.output.flushed(note, judgedBytes, run.launchedAt)
+    : waitForWriterExit(run.writerPid, 2000).then(() => undefined);
+  onGone();
+  const tail = (await flushing) ?? readLogTail(context.logFile, judgedBytes, isLaunchMarker);
   const lines = linesSinceRelaunch(thisRunsLines(tail));
   const verdict = judgeExit(context.product, { lines, status, wasReady, jvmAlive: jvm?.pid });
   return { ...verdict, code: run.exit?.code ?? null, signal: run.exit?.signal ?? null };
@@ -65,7 +66,7 @@ export async function stopRun(
   timeoutMs: number,
   context: RunContext,
 ): Promise<Omit<ExitRecord, 'at'>> {
-  const jvm = (await identifyJvm(pidFileOf(context), run.pgid)) ?? run.jvm;
+  const jvm = identifyJvm(pidFileOf(context), run.pgid) ?? run.jvm;
   const { graceful } = await terminateGroup({ pgid: run.pgid, jvm, timeoutMs });
   if (!graceful)
     context.log.warn({ event: 'killed', timeoutSeconds: timeoutMs / 1000 }, 'SIGKILL after stop timeout');

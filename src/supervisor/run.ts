@@ -33,6 +33,11 @@ export interface Run {
   readonly writerPid: number;
   /** Where this run's output starts in the captured log (survives a rotation before the follow opens it). */
   logStart: LogPosition | undefined;
+  /**
+   * Where the log ended when this supervisor launched the run (its launch marker came next): the run's end
+   * is judged from its lines from there. Undefined for an adopted run; `logStart` moves on at a relaunch.
+   */
+  readonly launchedAt: LogPosition | undefined;
   jvm: JvmIdentity | undefined;
   readonly adopted: boolean;
   readonly ended: Promise<ScriptStatus>;
@@ -98,7 +103,7 @@ export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly fail
     return { failed: `could not start ${spec.script}: ${error.message}` };
   }
   child.on('error', () => {}); // a signal to a process already gone: its end is `ended`
-  const stat = await readProcStat(pid);
+  const stat = readProcStat(pid);
   return {
     runId,
     launch: spec.launch,
@@ -108,6 +113,7 @@ export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly fail
     startedAt: spec.clock.now(),
     writerPid: spec.writerPid,
     logStart: spec.logStart,
+    launchedAt: spec.logStart,
     jvm: undefined,
     adopted: false,
     ended,
@@ -152,6 +158,7 @@ export function adoptRun(saved: InstanceSnapshot, clock: Clock): Run | undefined
     startedAt: saved.startedAt ?? clock.now(),
     writerPid,
     logStart: undefined,
+    launchedAt: undefined,
     jvm,
     adopted: true,
     ended,

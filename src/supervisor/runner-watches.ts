@@ -87,7 +87,7 @@ export class RunnerWatches {
   ): Promise<void> {
     const { logFile, readiness } = this.settings;
     run.logStart = await endOf(logFile);
-    const tail = await readLogTail(logFile, 256 * 1024);
+    const tail = readLogTail(logFile, 256 * 1024);
     if (run.over || !stillWanted()) return;
     const marked = tail.some(isLaunchMarker);
     const earlier =

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followLog, type LogFollower, maxLineBytes } from '../../src/capture/log-tail.js';
-import { readLogTail } from '../../src/capture/log-tail-read.js';
+import { readLinesFrom, readLogTail } from '../../src/capture/log-tail-read.js';
 import { keptFiles, numberedLines, useCaptureTest, waitFor } from './helpers.js';
 
 const t = useCaptureTest();
@@ -123,10 +123,10 @@ describe('the tail of the log', () => {
     mkdirSync(dirname(t.log()), { recursive: true });
     writeFileSync(`${t.log()}.1`, 'a1\na2\na3\n');
     writeFileSync(t.log(), 'b1\nb2');
-    expect(await readLogTail(t.log(), 1000)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
-    expect(await readLogTail(t.log(), 8)).toEqual(['a3', 'b1', 'b2']); // 3 bytes of name.log.1: "a3\n"
-    expect(await readLogTail(t.log(), 7)).toEqual(['b1', 'b2']); // "3\n" is the end of a cut line
-    expect(await readLogTail(t.log(), 3)).toEqual(['b2']);
+    expect(readLogTail(t.log(), 1000)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    expect(readLogTail(t.log(), 8)).toEqual(['a3', 'b1', 'b2']); // 3 bytes of name.log.1: "a3\n"
+    expect(readLogTail(t.log(), 7)).toEqual(['b1', 'b2']); // "3\n" is the end of a cut line
+    expect(readLogTail(t.log(), 3)).toEqual(['b2']);
   });
 
   it('reads what a writer rotated just before the end', async () => {
@@ -135,7 +135,7 @@ describe('the tail of the log', () => {
     capture.release();
     await capture.finished;
     expect(statSync(t.log()).size).toBe(9 * 12);
-    expect(await readLogTail(t.log(), 240)).toEqual(lineList(numberedLines(20, 331)));
+    expect(readLogTail(t.log(), 240)).toEqual(lineList(numberedLines(20, 331)));
   });
 
   it('leaves name.log.1 unread when name.log has a line that `since` says the wanted lines start at', async () => {
@@ -143,18 +143,32 @@ describe('the tail of the log', () => {
     writeFileSync(`${t.log()}.1`, 'a1\na2\n');
     writeFileSync(t.log(), 'b1\nSTART\nb2\n');
     const since = (line: string) => line === 'START';
-    expect(await readLogTail(t.log(), 1000, since)).toEqual(['b1', 'START', 'b2']);
+    expect(readLogTail(t.log(), 1000, since)).toEqual(['b1', 'START', 'b2']);
     writeFileSync(t.log(), 'b1\nb2\n');
-    expect(await readLogTail(t.log(), 1000, since)).toEqual(['a1', 'a2', 'b1', 'b2']);
+    expect(readLogTail(t.log(), 1000, since)).toEqual(['a1', 'a2', 'b1', 'b2']);
   });
 
-  it('is empty when there is no log yet', async () => {
-    expect(await readLogTail(t.log(), 1000)).toEqual([]);
+  it('is empty when there is no log yet', () => {
+    expect(readLogTail(t.log(), 1000)).toEqual([]);
   });
 
   it('is what name.log.1 holds when a folder stands where name.log should be (found by the chaos run)', async () => {
     mkdirSync(t.log(), { recursive: true });
     writeFileSync(`${t.log()}.1`, 'a1\na2\n');
-    expect(await readLogTail(t.log(), 1000)).toEqual(['a1', 'a2']);
+    expect(readLogTail(t.log(), 1000)).toEqual(['a1', 'a2']);
+  });
+
+  it('is, read from a position, the lines from there when the live log still holds them within the limit', () => {
+    mkdirSync(dirname(t.log()), { recursive: true });
+    writeFileSync(t.log(), 'old1\nold2\n');
+    const launchedAt = { inode: statSync(t.log()).ino, offset: 10 };
+    appendFileSync(t.log(), 'START\nrun1\nrun2\nEND\n');
+    expect(readLinesFrom(t.log(), launchedAt, 1000)).toEqual(['START', 'run1', 'run2', 'END']);
+    // More than the limit since then, or another file than the one the position is in: the tail is read.
+    expect(readLinesFrom(t.log(), launchedAt, 10)).toBeUndefined();
+    renameSync(t.log(), `${t.log()}.1`);
+    writeFileSync(t.log(), 'run3\n');
+    expect(readLinesFrom(t.log(), launchedAt, 1000)).toBeUndefined();
+    expect(readLinesFrom(`${t.log()}.1`, launchedAt, 1000)).toEqual(['START', 'run1', 'run2', 'END']);
   });
 });

@@ -62,7 +62,7 @@ beforeAll(async () => {
   const up = await cli(['up', '-d']);
   expect(up.exitCode, `${up.stdout}${up.stderr}`).toBe(0);
   daemonPid = readState()?.supervisor.pid as number;
-  daemonStart = (await readProcStat(daemonPid))?.startTime as number;
+  daemonStart = readProcStat(daemonPid)?.startTime as number;
   socketPath = path.join(root, 'state', 'supervisor.sock');
 });
 
@@ -72,7 +72,7 @@ afterAll(async () => {
   // Only what this file's own daemon recorded, and the daemon only if it is still that very process.
   for (const instance of Object.values(readState()?.instances ?? {}))
     if (instance.pgid) for (const p of groupMembers(instance.pgid)) process.kill(p.pid, 'SIGKILL');
-  if (daemonPid > 0 && (await readProcStat(daemonPid))?.startTime === daemonStart && isRunning(daemonPid))
+  if (daemonPid > 0 && readProcStat(daemonPid)?.startTime === daemonStart && isRunning(daemonPid))
     process.kill(daemonPid, 'SIGKILL');
   await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
@@ -86,7 +86,7 @@ afterEach(async () => {
   const status = await cli(['status']);
   expect(status.exitCode, `${status.stdout}${status.stderr}`).toBe(0);
   expect(readState()?.supervisor.pid).toBe(daemonPid);
-  expect((await readProcStat(daemonPid))?.startTime).toBe(daemonStart);
+  expect(readProcStat(daemonPid)?.startTime).toBe(daemonStart);
   expect(controlErrors(logFrom)).toEqual([]);
 });
 

@@ -19,8 +19,8 @@ describe('supervision engine', () => {
     const running = await s.until('mi', (x) => x.machine.state === 'running');
     expect(running.pgid).toBeDefined();
     expect(running.jvmPid).toBeDefined();
-    expect(running.jvmStartTime).toBe((await readProcStat(running.jvmPid as number))?.startTime);
-    expect(running.startTime).toBe((await readProcStat(running.pid as number))?.startTime);
+    expect(running.jvmStartTime).toBe(readProcStat(running.jvmPid as number)?.startTime);
+    expect(running.startTime).toBe(readProcStat(running.pid as number)?.startTime);
     const pgid = running.pgid as number;
     expect((await leftovers(pgid)).length).toBeGreaterThanOrEqual(3); // shell, JVM, diagnostics, grandchild
     await s.fleet.stop(['mi']);
@@ -193,7 +193,7 @@ describe('supervision engine', () => {
     });
     expect(await leftovers(running.pgid)).toEqual([]);
     // Gone, or a zombie that this machine's init has not reaped yet: either way it holds nothing.
-    expect((await readProcStat(running.jvmPid as number))?.state ?? 'Z').toBe('Z');
+    expect(readProcStat(running.jvmPid as number)?.state ?? 'Z').toBe('Z');
   });
 
   it('starts dependents after their dependencies are running, and stops them first', async () => {

@@ -32,7 +32,7 @@ describe('JVM relaunches and crashes', () => {
     expect(again.jvmPid).toBeDefined();
     expect(again.jvmPid).not.toBe(first.jvmPid);
     expect(again.jvmStartTime).not.toBe(first.jvmStartTime);
-    expect(again.jvmStartTime).toBe((await readProcStat(again.jvmPid as number))?.startTime);
+    expect(again.jvmStartTime).toBe(readProcStat(again.jvmPid as number)?.startTime);
     expect(again.pid).toBe(first.pid);
     expect(again.pgid).toBe(first.pgid);
     expect(again.runId).toBe(first.runId);

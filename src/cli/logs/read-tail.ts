@@ -28,7 +28,7 @@ export async function readTail(
   for (let attempt = 1; ; attempt++) {
     const before = await stat(file).catch(() => undefined);
     if (before === undefined) return undefined;
-    const lines = maxBytes === 0 ? [] : await readLogTail(file, maxBytes);
+    const lines = maxBytes === 0 ? [] : readLogTail(file, maxBytes);
     const after = await stat(file).catch(() => undefined);
     // A busy log may never hold still: then a line may show twice, never not at all.
     if (attempt === 3 || (after?.ino === before.ino && after.size === before.size)) {
