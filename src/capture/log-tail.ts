@@ -157,6 +157,10 @@ class Follower implements LogFollower {
   private async openFirst(): Promise<OpenFile | undefined> {
     const { fromOffset, inode } = this.options;
     if (inode !== undefined) {
+      // Usually the live file still (a run just launched): one open, not the rotated chain looked at twice.
+      const live = await openAt(this.logFile, fromOffset);
+      if (live?.inode === inode) return live;
+      await live?.handle.close();
       const found = await this.openInChain(inode, (chain, at) => chain[at]);
       if (found === undefined || found === 'missing') return openAt(this.logFile, 0); // rotated out of the kept files
       found.offset = fromOffset;

@@ -6,7 +6,7 @@ import { groupMembers, isSameProcess, readProcStat } from '../../src/process/pro
 import { cliPath } from '../helpers/cli.js';
 import { serversOf } from '../helpers/processes.js';
 import { simRoot } from '../helpers/sim-root.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { fileMatches, waitFor } from '../helpers/wait-for.js';
 
 interface Recorded {
   pid?: number;
@@ -90,8 +90,10 @@ describe('re-adoption after the supervisor is killed', () => {
       // one server per home: no duplicate launched into a bind failure
       expect(serversOf(path.join(f.root, name))).toBe(1);
     }
-    expect(await readFile(path.join(f.root, 'state', 'logs', 'supervisor.log'), 'utf8')).toMatch(
-      /re-adopted running instances/,
+    // Said in the supervisor log, which is written on its own, not with state.json.
+    await waitFor(
+      'the adoption in the supervisor log',
+      fileMatches(path.join(f.root, 'state', 'logs', 'supervisor.log'), /re-adopted running instances/),
     );
 
     // An adopted instance that crashes is restarted, although it is not the new supervisor's child.
