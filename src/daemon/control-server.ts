@@ -22,6 +22,7 @@ import {
 import { logStreamRoute, streamLog } from './log-stream.js';
 import { RequestError } from './request-error.js';
 import { RequestLanes } from './request-lanes.js';
+import { cutOffSlowClients } from './slow-clients.js';
 
 export interface ControlServerOptions {
   readonly stateDir: string;
@@ -45,9 +46,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const logStreams = new Set<http.ServerResponse>();
   await chmod(options.stateDir, 0o700);
   await removeStaleSocket(socket);
-  // Node enforces headersTimeout and requestTimeout only on each connections check, every 30 s by default:
-  // checked every second, a slow or stuck client is cut off at 5 s and 10 s, not up to 30 s later.
-  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
+  const server = http.createServer((request, response) => {
     const answered = logStreamRoute.test(request.url ?? '')
       ? streamLog(request, response, { names: options.fleet.names, stateDir: options.stateDir }, logStreams)
       : handle(request, options, lanes, changes).then((body) => reply(response, 200, body));
@@ -67,6 +66,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   // Slow or stuck clients are cut off, and never hold the supervisor up.
   server.headersTimeout = 5_000;
   server.requestTimeout = 10_000;
+  cutOffSlowClients(server, server.headersTimeout, server.requestTimeout);
   const umask = process.umask(0o077); // the socket is created 0600, never briefly open to others
   try {
     await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { pipeOf } from '../capture/fifos.js';
 import type { LogPosition } from '../capture/log-tail.js';
 import { readLinesFrom, readLogTail } from '../capture/log-tail-read.js';
 import { isRunning } from '../process/proc-stat.js';
+import { SharedTicker } from './shared-ticker.js';
 import { markerPrefix } from './start-line.js';
 
 /**
@@ -125,13 +126,11 @@ export class OutputCapture {
    * looks afresh. `onChange`: capture began to fail, or resumed.
    */
   checkEvery(onChange: () => void, onError: (error: unknown) => void): () => void {
-    const timer = setInterval(() => {
+    return captureChecks.add(() => {
       this.check()
         .then((changed) => changed && onChange())
         .catch(onError);
-    }, 10_000);
-    timer.unref();
-    return () => clearInterval(timer);
+    });
   }
 
   /** Writes a line of the supervisor's own into the pipe, after everything the instance wrote before it. */
@@ -209,6 +208,9 @@ function statSignature(file: string): string {
     return '';
   }
 }
+
+/** One timer for every instance's capture check (shared-ticker.ts). */
+const captureChecks = new SharedTicker(10_000);
 
 /** How long an exit waits for its output to reach the log, and how much of that on every turn of the loop. */
 const flushWaitMs = 2000;
