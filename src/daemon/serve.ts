@@ -63,7 +63,8 @@ export async function serve(options: ServeOptions): Promise<Supervisor> {
     if (requests === 1) {
       log.info({ event: 'down', reason }, 'stopping every instance');
       fleet.refuseStarts();
-      void fleet.stop().then(() => resolveStopped(0));
+      // Asked again meanwhile, the kill decides the exit (130), even when its SIGKILL ends this stop first.
+      void fleet.stop().then(() => requests === 1 && resolveStopped(0));
     } else if (requests === 2) {
       log.warn({ event: 'kill', reason }, 'asked again: killing every instance at once');
       void fleet.kill().then(() => resolveStopped(130));
