@@ -30,7 +30,11 @@ export function cutOffSlowClients(server: Server, headMs: number, requestMs: num
   });
   server.on('request', (request, response) => {
     const socket = request.socket;
-    if (request.complete) disarm(socket);
+    // A request without a body is whole once its head is: a long answer (a log stream) is then never cut.
+    const length = request.headers['content-length'];
+    const body =
+      request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (!body || request.complete) disarm(socket);
     else {
       arm(socket, requestMs);
       request.once('end', () => disarm(socket));
