@@ -3,15 +3,16 @@ import { readFileSync } from 'node:fs';
 
 /**
  * A pipe holds 64 KiB unless asked for more (fcntl F_SETPIPE_SZ), which Node cannot do. With 64 KiB, an
- * instance that writes fast and the log writer take turns at every 64 KiB: 200 MiB through the writer ran
- * at ~470 MB/s here, and at ~950-1,000 MB/s once the pipe held 1 MiB (4 runs each), faster than the
- * instance writing the file itself, since the two then work on two cores at once.
+ * instance that writes fast and the log writer take turns at every 64 KiB: 200 MiB in 65,000-byte writes
+ * went through the writer at 431-521 MB/s here, and at 850-891 MB/s with this (3 runs each), the two then
+ * working on two cores at once.
  *
  * So the fcntl is made by `perl`, which every Debian system has (perl-base is Essential), given the pipe
- * as its descriptor 3: a process of ~4 ms, once per pipe, and only for a pipe found half full or more at a
- * read (log-writer.ts; a quiet instance's pipe keeps its 64 KiB and costs no process at a fleet's start). Without perl, or past the
- * user's pipe-memory limit (/proc/sys/fs/pipe-user-pages-soft), the pipe keeps 64 KiB: slower, nothing lost.
- * The kernel gives a pipe's pages only as data fills them, so a larger pipe costs memory only while full.
+ * as its descriptor 3: a process of ~4 ms, once per pipe, and only for a pipe found half full or more at
+ * a read (log-writer.ts): a quiet instance's pipe keeps its 64 KiB and costs no process at a fleet's start.
+ * Without perl, or past the user's pipe-memory limit (/proc/sys/fs/pipe-user-pages-soft), the pipe keeps
+ * 64 KiB: slower, nothing lost. The kernel gives a pipe pages only as data fills them, so a larger pipe
+ * costs memory only while full.
  */
 
 /** F_LINUX_SPECIFIC_BASE (1024) + 7, from Linux's include/uapi/linux/fcntl.h. */
