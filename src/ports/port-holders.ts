@@ -68,19 +68,20 @@ function findSockets(
 }
 
 /**
- * Socket inode -> local port, for sockets in LISTEN state (st 0A) on the wanted ports. Reading a table to its
- * end costs the kernel a walk of the whole established-socket hash, found by `perf` to be most of the
- * daemon's CPU at each instance's start (262,144 buckets on this 2-core VM: ~2.5 ms a walk, and a read to
- * EOF made two per table, four in all). So: IPv6 first, since a JVM listens on the dual-stack `::` and all
- * its ports are there, the IPv4 table only for ports not found; listeners come first in each table, so the
- * reading stops at the first other socket or once every wanted port was found; and a short read is EOF
- * (seq_file fills a read whole unless the table ended), so no empty read walks the hash again.
+ * Socket inode -> local port, for sockets in LISTEN state (st 0A) on the wanted ports. Listeners come first in
+ * each table; reading past the last one costs the kernel a walk of the established-socket hash up to the next
+ * socket of that family (seq_file asks for the next record after each one it shows): 262,144 buckets on this
+ * 2-core VM, ~2.5 ms, found by `perf` to be most of the daemon's CPU at each instance's start. So: a table
+ * whose family has no TCP socket at all is not read; IPv6 first, since a JVM listens on the dual-stack `::`,
+ * the IPv4 table only for ports not found; the reading stops at the first other socket or once every wanted
+ * port was found; and a short read is EOF, so no empty read walks the hash again.
  */
 function listeningInodes(wanted: ReadonlySet<number>): Map<string, number> {
   const result = new Map<string, number>();
   const found = new Set<number>();
-  for (const table of ['/proc/net/tcp6', '/proc/net/tcp']) {
+  for (const { table, counts } of tables) {
     if (found.size === wanted.size) break;
+    if (tcpSocketsInUse(counts) === 0) continue;
     readListeners(table, (port, inode) => {
       if (wanted.has(port)) {
         result.set(inode, port);
@@ -93,6 +94,29 @@ function listeningInodes(wanted: ReadonlySet<number>): Map<string, number> {
 }
 
 const tableChunkBytes = 2048;
+
+/**
+ * Each table with the file that counts its sockets. A table with no socket at all still costs a whole walk
+ * of the hash to say so (with no IPv6 in use, every look at /proc/net/tcp6 did), where the count is a sum
+ * of per-CPU counters (`sock_prot_inuse_get`, net/core/sock.c): it is read first.
+ */
+const tables = [
+  { table: '/proc/net/tcp6', counts: { file: '/proc/net/sockstat6', label: 'TCP6:' } },
+  { table: '/proc/net/tcp', counts: { file: '/proc/net/sockstat', label: 'TCP:' } },
+];
+
+/** The TCP sockets in use for one family, listeners included; unknown when the count cannot be read. */
+function tcpSocketsInUse(counts: { file: string; label: string }): number | undefined {
+  let text = '';
+  try {
+    text = readFileSync(counts.file, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const line = text.split('\n').find((l) => l.startsWith(`${counts.label} `));
+  const inUse = /\binuse (\d+)/.exec(line ?? '')?.[1];
+  return inUse === undefined ? undefined : Number(inUse);
+}
 
 /** Hands each listener of a /proc/net/tcp{,6} table to `onListener` while it asks for more (true). */
 function readListeners(table: string, onListener: (port: number, inode: string) => boolean): void {
