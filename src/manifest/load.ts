@@ -13,6 +13,7 @@ import { type HomePaths, type Manifest, resolveManifest } from './instance-confi
 import { parseJson } from './parse-json.js';
 import { manifestSchema } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
+import { resolveStateDir } from './state-dir.js';
 
 /**
  * Reads and validates a manifest. Every problem (schema, cross-instance, file system) is collected before
@@ -42,7 +43,7 @@ export async function loadManifest(file: string, stateDirOverride?: string): Pro
     ),
   ];
   if (!parsed.success || problems.length > 0) throw new ManifestError(file, sortByPath(problems));
-  const stateDir = path.resolve(manifestDir, stateDirOverride ?? parsed.data.stateDir ?? '.wso2-supervisor');
+  const stateDir = resolveStateDir(file, stateDirOverride, parsed.data.stateDir);
   return resolveManifest(parsed.data, path.resolve(file), stateDir, homes.map(homePaths));
 }
 

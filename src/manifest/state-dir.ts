@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
  * `stateDir`, else `.wso2-supervisor` next to the manifest.
  */
 export async function stateDirOf(manifestFile: string, override: string | undefined): Promise<string> {
-  if (override !== undefined) return path.resolve(override);
+  if (override !== undefined) return resolveStateDir(manifestFile, override, undefined);
   const text = await readFile(manifestFile, 'utf8').catch(() => {
     throw missingManifest(manifestFile);
   });
@@ -39,7 +39,7 @@ export async function findStateDir(
   manifestFile: string,
   override: string | undefined,
 ): Promise<FoundStateDir> {
-  if (override !== undefined) return { stateDir: path.resolve(override) };
+  if (override !== undefined) return { stateDir: resolveStateDir(manifestFile, override, undefined) };
   let text: string;
   try {
     text = await readFile(manifestFile, 'utf8');
@@ -75,8 +75,25 @@ function tolerantParse(text: string): unknown {
 
 function fromManifest(manifestFile: string, manifest: unknown): string {
   const stateDir = (manifest as { stateDir?: unknown } | null | undefined)?.stateDir;
+  return resolveStateDir(manifestFile, undefined, typeof stateDir === 'string' ? stateDir : undefined);
+}
+
+/**
+ * The one rule for where the state folder is: `--state-dir` as given on the command line (relative to the
+ * working directory, as any path argument), else the manifest's `stateDir` (relative to the manifest),
+ * else `.wso2-supervisor` next to the manifest.
+ */
+export function resolveStateDir(
+  manifestFile: string,
+  override: string | undefined,
+  fromManifest: string | undefined,
+): string {
+  if (override !== undefined) return path.resolve(override);
   const dir = path.dirname(path.resolve(manifestFile));
-  return path.resolve(dir, typeof stateDir === 'string' && stateDir !== '' ? stateDir : defaultStateDir);
+  return path.resolve(
+    dir,
+    fromManifest !== undefined && fromManifest !== '' ? fromManifest : defaultStateDir,
+  );
 }
 
 function missingManifest(manifestFile: string): UsageError {
