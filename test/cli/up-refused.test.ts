@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listProcesses } from '../../src/process/proc-stat.js';
@@ -37,12 +37,47 @@ describe('up -d with a manifest that cannot be planned', () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/gw and orders both want ports/);
     expect(result.stderr).toMatch(/Nothing was started\./);
-    // The daemon booted while up -d planned; with no plan handed over, it exits having touched nothing.
+    // The daemon booted while up -d planned; with no plan handed over, it exits having touched nothing,
+    // and the state folder made for its output is taken away.
     await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
-    const state = path.join(root, 'state');
-    expect(existsSync(path.join(state, 'supervisor.sock'))).toBe(false);
-    expect(existsSync(path.join(state, 'state.json'))).toBe(false);
-    expect(readdirSync(path.join(state, 'logs'))).toEqual(['daemon.out']);
-    expect(readFileSync(path.join(state, 'logs', 'daemon.out'), 'utf8')).toBe('');
+    expect(existsSync(path.join(root, 'state'))).toBe(false);
+  });
+
+  it('leaves a state folder that was there as it was', async () => {
+    const root = await tempDir();
+    await fakeHome(root, 'am', 'apim');
+    await fakeHome(root, 'mi-a', 'mi');
+    const offset = await freeOffset(['mi', 'apim']);
+    mkdirSync(path.join(root, 'state', 'logs'), { recursive: true });
+    writeFileSync(path.join(root, 'state', 'logs', 'keep.log'), 'earlier\n');
+    await writeManifest(root, {
+      stateDir: 'state',
+      instances: [
+        { name: 'gw', product: 'apim', home: 'am', offset },
+        { name: 'orders', product: 'mi', home: 'mi-a', offset },
+      ],
+    });
+    expect((await runCli(['up', '-d'], { cwd: root })).exitCode).toBe(3);
+    await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
+    expect(readdirSync(path.join(root, 'state', 'logs')).sort()).toEqual(['daemon.out', 'keep.log']);
+    expect(readFileSync(path.join(root, 'state', 'logs', 'daemon.out'), 'utf8')).toBe('');
+    expect(existsSync(path.join(root, 'state', 'supervisor.sock'))).toBe(false);
+    expect(existsSync(path.join(root, 'state', 'state.json'))).toBe(false);
+  });
+});
+
+describe('up -d with a manifest that is not valid', () => {
+  it('says where, starts nothing and leaves no state folder behind', async () => {
+    const root = await tempDir();
+    await fakeHome(root, 'mi-a', 'mi');
+    await writeManifest(root, {
+      stateDir: 'state',
+      instances: [{ name: 'orders', product: 'mi', home: 'mi-a', offset: 'ten' }],
+    });
+    const result = await runCli(['up', '-d'], { cwd: root });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/instances\[0\]\.offset/);
+    await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
+    expect(existsSync(path.join(root, 'state'))).toBe(false);
   });
 });
