@@ -30,6 +30,7 @@ export class Fleet extends EventEmitter {
   private readonly startedAt = new Date().toISOString();
   /** Set by `down`: no start any more. */
   private closing = false;
+  private wroteFinal = false;
 
   constructor(
     manifest: Manifest,
@@ -228,9 +229,14 @@ export class Fleet extends EventEmitter {
     return this.stateFile.settled();
   }
 
-  /** Resolves when the state file holds the latest snapshot; `final`, the last one this supervisor writes. */
+  /**
+   * Resolves when the state file holds the latest snapshot; `final`, the last one this supervisor writes:
+   * a change that comes after it (a writer's exit, on the way out) must not write over its `stoppedAt`.
+   */
   flush(final = false): Promise<void> {
+    if (this.wroteFinal) return this.stateFile.settled();
     if (!final) return this.stateFile.save(() => this.document());
+    this.wroteFinal = true;
     // A supervisor that went down on purpose says so: the next one starts the counters afresh.
     const document = this.document();
     const stoppedAt = new Date().toISOString();
