@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { parse } from 'yaml';
 import { composeFile, renderCompose } from '../../src/export/compose.js';
 import { containerEnv } from '../../src/export/container-env.js';
 import type { Rendered } from '../../src/export/model.js';
+import { tempDir } from '../helpers/fake-home.js';
 import { exampleFleet, type Fleet, hardFleet, secretValue } from './fleets.js';
 
 interface ComposeService {
@@ -26,7 +26,7 @@ interface ComposeService {
  * without, it prints the file it understood. A clean environment, so no variable of this shell leaks in.
  */
 async function composeConfig(text: string, quiet: boolean) {
-  const folder = await mkdtemp(path.join(tmpdir(), 'wso2-export-compose-'));
+  const folder = await tempDir('wso2-export-compose-');
   const file = path.join(folder, composeFile);
   await writeFile(file, text);
   const args = ['-f', file, 'config', ...(quiet ? ['-q'] : [])];

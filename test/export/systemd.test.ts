@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rendered } from '../../src/export/model.js';
 import { renderSystemd, secretEnvFile, unitName } from '../../src/export/systemd.js';
 import { writeFiles } from '../../src/export/write-files.js';
+import { tempDir } from '../helpers/fake-home.js';
 import { exampleFleet, type Fleet, hardFleet, secretValue } from './fleets.js';
 import { commandArgs, environment, settings } from './unit-file.js';
 
@@ -17,7 +17,7 @@ async function verify(folder: string, names: readonly string[]) {
 }
 
 async function written(rendered: Rendered): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'wso2-export-units-'));
+  const folder = await tempDir('wso2-export-units-');
   await writeFiles(folder, rendered.files);
   return folder;
 }

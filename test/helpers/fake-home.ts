@@ -1,12 +1,31 @@
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { productOf } from '../../src/products/catalog.js';
 import type { ProductId } from '../../src/products/product.js';
 
-/** A temporary folder for one test's manifest and homes. */
-export function tempDir(prefix = 'wso2-supervisor-test-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+const made: string[] = [];
+
+/**
+ * A temporary folder for one test's manifest and homes. Removed after the test file (setup.ts), once its
+ * processes are gone; kept, and named on stderr, when a test that ran while it was made failed.
+ */
+export async function tempDir(prefix = 'wso2-supervisor-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** After each test: the folders made since the last one are kept as evidence if it failed. */
+export function keepTempDirsIf(failed: boolean, test: string): void {
+  if (!failed) return;
+  for (const dir of made.splice(0)) console.error(`${test}: evidence kept in ${dir}`);
+}
+
+/** After the test file: every folder made for it and not kept. A folder that will not go is left. */
+export async function removeTempDirs(): Promise<void> {
+  const removal = { recursive: true, force: true, maxRetries: 5, retryDelay: 100 };
+  await Promise.all(made.splice(0).map((dir) => rm(dir, removal).catch(() => {})));
 }
 
 /**

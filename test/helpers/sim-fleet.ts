@@ -134,7 +134,7 @@ export async function simFleet(
       );
       await fleet.kill();
       for (const pgid of pgids) for (const p of await groupMembers(pgid)) process.kill(p.pid, 'SIGKILL');
-      await fleet.flush();
+      await fleet.flush(true); // the last write: no late change recreates the folder once it is gone
       await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
