@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, rmSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AlreadyRunningError, DaemonStartError } from '../errors.js';
 import type { Manifest } from '../manifest/instance-config.js';
@@ -9,6 +9,7 @@ import type { Plan } from '../ports/planner.js';
 import { supervisorStatus } from './control-client.js';
 import type { StatusAnswer } from './control-protocol.js';
 import { writeHandOff } from './handoff.js';
+import { makeOutputFolder } from './output-folder.js';
 
 /**
  * A daemon mostly waits: memory matters more than the speed of its JavaScript (measured, issue 17: with 20
@@ -43,43 +44,46 @@ export interface StartingDaemon {
 export async function startDaemon(manifestFile: string, stateDir: string): Promise<StartingDaemon> {
   const existing = await supervisorStatus(stateDir);
   if (existing) throw new AlreadyRunningError(existing.supervisorPid, stateDir);
-  // Whatever the daemon prints before its log is up (or if it dies) lands here, not in the void. A state
-  // folder made only for this is taken away again if the daemon is let go: a refused `up` leaves nothing.
-  const made = await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  await mkdir(path.join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
-  const console = path.join(stateDir, 'logs', 'daemon.out');
-  const output = openSync(console, 'a', 0o600);
-  const child = spawn(
-    process.execPath,
-    [...daemonNodeOptions, daemonScript(), '-f', manifestFile, '--state-dir', stateDir, '--hand-off'],
-    {
-      detached: true,
-      stdio: ['pipe', output, output],
-      cwd: path.dirname(manifestFile),
-      env: process.env,
-    },
-  );
-  closeSync(output);
+  // Whatever the daemon prints before its log is up (or if it dies) lands here, not in the void.
+  const output = await makeOutputFolder(stateDir);
+  let child: ChildProcess;
+  try {
+    const fd = openSync(output.file, 'a', 0o600);
+    try {
+      child = spawn(
+        process.execPath,
+        [...daemonNodeOptions, daemonScript(), '-f', manifestFile, '--state-dir', stateDir, '--hand-off'],
+        { detached: true, stdio: ['pipe', fd, fd], cwd: path.dirname(manifestFile), env: process.env },
+      );
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    output.undo();
+    throw error;
+  }
   child.unref();
-  let exited: number | null | undefined;
-  child.once('exit', (code) => {
-    exited = code;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited ??= `it exited with ${code ?? signal}`;
+  });
+  child.once('error', (error) => {
+    exited ??= `it could not be started (${error.message})`;
   });
   const stdin = child.stdin as NonNullable<typeof child.stdin>;
   return {
     abandon: () => {
       stdin.end();
-      if (made !== undefined) rmSync(made, { recursive: true, force: true });
+      output.undo();
     },
     handOver: async (manifest, plan) => {
       writeHandOff(stdin, { manifest, plan });
       let answer: StatusAnswer | undefined;
       for (const deadline = Date.now() + 30_000; answer === undefined; ) {
         if (exited !== undefined || Date.now() > deadline) {
-          const text = await readFile(console, 'utf8').catch(() => '');
+          const text = await readFile(output.file, 'utf8').catch(() => '');
           const last = text.trim().split('\n').slice(-5).join('\n');
-          const why = exited === undefined ? 'no answer in 30 s' : `it exited with ${exited}`;
-          throw new DaemonStartError(why, console, last);
+          throw new DaemonStartError(exited ?? 'no answer in 30 s', output.file, last);
         }
         await delay(20);
         answer = await supervisorStatus(stateDir);

@@ -59,10 +59,8 @@ describe('up -d with a manifest that cannot be planned', () => {
     });
     expect((await runCli(['up', '-d'], { cwd: root })).exitCode).toBe(3);
     await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
-    expect(readdirSync(path.join(root, 'state', 'logs')).sort()).toEqual(['daemon.out', 'keep.log']);
-    expect(readFileSync(path.join(root, 'state', 'logs', 'daemon.out'), 'utf8')).toBe('');
-    expect(existsSync(path.join(root, 'state', 'supervisor.sock'))).toBe(false);
-    expect(existsSync(path.join(root, 'state', 'state.json'))).toBe(false);
+    expect(readdirSync(path.join(root, 'state', 'logs'))).toEqual(['keep.log']);
+    expect(readdirSync(path.join(root, 'state'))).toEqual(['logs']);
   });
 });
 
@@ -79,5 +77,18 @@ describe('up -d with a manifest that is not valid', () => {
     expect(result.stderr).toMatch(/instances\[0\]\.offset/);
     await waitFor('no process of this folder', () => processesNaming(root).length === 0, 15_000);
     expect(existsSync(path.join(root, 'state'))).toBe(false);
+  });
+});
+
+describe('up -d with a manifest that is not there', () => {
+  it('says so, with --state-dir too, and starts nothing', async () => {
+    const root = await tempDir();
+    const result = await runCli(['-f', 'nowhere/instances.json', '--state-dir', 'state', 'up', '-d'], {
+      cwd: root,
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/manifest nowhere\/instances\.json: no such file/);
+    expect(result.stderr).not.toMatch(/Unhandled|at .*\.js:\d+/);
+    expect(readdirSync(root)).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { supervisorStatus } from '../../daemon/control-client.js';
 import { type StartingDaemon, startDaemon } from '../../daemon/daemonize.js';
@@ -37,9 +39,7 @@ export async function run(context: CommandContext): Promise<number> {
     json: context.json,
     ...(waitTimeoutMs !== undefined && { timeoutMs: waitTimeoutMs }),
   };
-  const stateDir = await stateDirOf(context.manifestFile, context.stateDir).catch(async () => {
-    return (await loadManifest(context)).stateDir; // unreadable: fails with the manifest's own error
-  });
+  const stateDir = await stateFolderOf(context);
   const running = await supervisorStatus(stateDir);
   if (running) return upAgain(await loadManifest(context), running, progress);
   // The daemon boots while the manifest is validated and the fleet planned; it gets both, or is let go.
@@ -51,6 +51,19 @@ export async function run(context: CommandContext): Promise<number> {
     return refuse(plan);
   }
   return followStartUp(manifest, await daemon.handOver(manifest, plan), progress);
+}
+
+/**
+ * The state folder, from the manifest's JSON alone (as `status` finds it). The manifest is read even when
+ * `--state-dir` says where: one that cannot be read fails with loadManifest's own error, before a daemon.
+ */
+async function stateFolderOf(context: CommandContext): Promise<string> {
+  try {
+    await access(context.manifestFile, constants.R_OK);
+    return await stateDirOf(context.manifestFile, context.stateDir);
+  } catch {
+    return (await loadManifest(context)).stateDir;
+  }
 }
 
 // Loaded once the daemon is on its way: the schema, the home checks and the planner are ~12 ms of loading
