@@ -4,28 +4,40 @@ import path from 'node:path';
 import { productOf } from '../../src/products/catalog.js';
 import type { ProductId } from '../../src/products/product.js';
 
-const made: string[] = [];
+/** The folders tempDir made for this test file: the test they were made in, if any, and whether to keep them. */
+const made: { dir: string; test: string | undefined; keep: boolean }[] = [];
+let currentTest: string | undefined;
 
 /**
  * A temporary folder for one test's manifest and homes. Removed after the test file (setup.ts), once its
- * processes are gone; kept, and named on stderr, when a test that ran while it was made failed.
+ * processes are gone; kept, and named on stderr, if the test it was made in failed (or, made outside any
+ * test, if any test of the file failed).
  */
 export async function tempDir(prefix = 'wso2-supervisor-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  made.push(dir);
+  made.push({ dir, test: currentTest, keep: false });
   return dir;
 }
 
-/** After each test: the folders made since the last one are kept as evidence if it failed. */
-export function keepTempDirsIf(failed: boolean, test: string): void {
-  if (!failed) return;
-  for (const dir of made.splice(0)) console.error(`${test}: evidence kept in ${dir}`);
+/** Before each test (setup.ts), its id: folders made from now on are its own; after it, none. */
+export function tempDirsOf(test: string | undefined): void {
+  currentTest = test;
+}
+
+/** When a test failed (setup.ts): its folders, and those made outside any test, are kept as evidence. */
+export function keepTempDirsOf(test: string, name: string): void {
+  for (const entry of made)
+    if (!entry.keep && (entry.test === test || entry.test === undefined)) {
+      entry.keep = true;
+      console.error(`${name}: evidence kept in ${entry.dir}`);
+    }
 }
 
 /** After the test file: every folder made for it and not kept. A folder that will not go is left. */
 export async function removeTempDirs(): Promise<void> {
   const removal = { recursive: true, force: true, maxRetries: 5, retryDelay: 100 };
-  await Promise.all(made.splice(0).map((dir) => rm(dir, removal).catch(() => {})));
+  const gone = made.splice(0).filter((entry) => !entry.keep);
+  await Promise.all(gone.map(({ dir }) => rm(dir, removal).catch(() => {})));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { afterAll, afterEach } from 'vitest';
-import { keepTempDirsIf, removeTempDirs } from './fake-home.js';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { keepTempDirsOf, removeTempDirs, tempDirsOf } from './fake-home.js';
 import { releaseOffsets } from './free-offset.js';
 
 // Every process the tests start (CLI runs, simulated JVMs and their diagnostics tools, daemons) inherits
@@ -9,8 +9,13 @@ import { releaseOffsets } from './free-offset.js';
 delete process.env.NODE_EXTRA_CA_CERTS;
 
 // Each test file gives back the ports it reserved (free-offset.ts) once it is done, and its temporary
-// folders (fake-home.ts), but for those of a failed test. Hooks run last-registered first: these run after
-// the test file's own, which stop its processes.
-afterEach(({ task }) => keepTempDirsIf(task.result?.state === 'fail', task.name));
+// folders (fake-home.ts), but for those of a failed test. After-hooks run last-registered first: these run
+// after the test file's own, which stop its processes. A test's failure is heard even when its file's own
+// afterEach failed (vitest calls onTestFailed after every afterEach).
+beforeEach(({ task, onTestFailed }) => {
+  tempDirsOf(task.id);
+  onTestFailed(() => keepTempDirsOf(task.id, task.name));
+});
+afterEach(() => tempDirsOf(undefined));
 afterAll(releaseOffsets);
 afterAll(removeTempDirs);
