@@ -38,8 +38,9 @@ export interface StartingDaemon {
 
 /**
  * `up -d`: starts the daemon (its own session, no terminal, output in logs/supervisor.log) first thing, so
- * that its Node boots while `up -d` validates the manifest and plans (~75 ms of every fleet start, issue
- * 17); it waits for both on its stdin before it takes the state folder or launches anything.
+ * that its Node boots while `up -d` loads the schema, validates the manifest and plans (~50-60 ms of every
+ * fleet start, issue 17); it waits for both on its stdin before it takes the state folder or launches
+ * anything.
  */
 export async function startDaemon(manifestFile: string, stateDir: string): Promise<StartingDaemon> {
   const existing = await supervisorStatus(stateDir);
