@@ -69,12 +69,16 @@ export function processAndDescendants(pid: number): number[] {
 /** Every live (non-zombie) process this user can see. */
 export function listProcesses(): ProcStat[] {
   const processes: ProcStat[] = [];
-  for (const entry of readdirSafe('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = parseStat(Number(entry), readSafe(`/proc/${entry}/stat`));
+  for (const pid of processIds()) {
+    const stat = readProcStat(pid);
     if (stat !== undefined && stat.state !== 'Z') processes.push(stat);
   }
   return processes;
+}
+
+/** The pid of every process in /proc, as it is listed (some may be gone by the time they are read). */
+export function processIds(): number[] {
+  return readdirSafe('/proc').flatMap((entry) => (/^\d+$/.test(entry) ? [Number(entry)] : []));
 }
 
 function readdirSafe(dir: string): string[] {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { listProcesses, type ProcStat } from './proc-stat.js';
+import { readFileSync } from 'node:fs';
+import { processIds, readProcStat } from './proc-stat.js';
 
 /**
  * Every launch carries its state folder, instance name and a run id of its own in its environment, which
@@ -40,10 +40,14 @@ export function forgetInheritedTag(env: NodeJS.ProcessEnv): void {
   for (const name of Object.values(variables)) delete env[name];
 }
 
-/** The tag a process was started with, or undefined (untagged, gone, or another user's). */
-export async function readRunTag(pid: number): Promise<RunTag | undefined> {
-  const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => undefined);
-  if (environ === undefined) return undefined;
+/**
+ * The tag a process was started with, or undefined (untagged, gone, or another user's). Read synchronously:
+ * a supervisor's start reads every process's environment (strayGroups), ~100 small files that the thread
+ * pool took ~10 ms to hand back one by one, on the way to the first launch (issue 17).
+ */
+export function readRunTag(pid: number): RunTag | undefined {
+  const environ = readEnviron(pid);
+  if (environ === undefined || !environ.includes(variables.runId)) return undefined;
   const found: Partial<Record<keyof typeof variables, string>> = {};
   for (const entry of environ.split('\0')) {
     for (const [key, name] of Object.entries(variables) as [keyof typeof variables, string][])
@@ -53,33 +57,41 @@ export async function readRunTag(pid: number): Promise<RunTag | undefined> {
   return stateDir && instance && runId ? { stateDir, instance, runId } : undefined;
 }
 
+function readEnviron(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Live processes launched for this state folder whose run is not one of `keep`, by process group, each
- * group with its instance's name. Never a group of this process or of one of its ancestors.
+ * group with its instance's name. Never a group of this process or of one of its ancestors. The tag is
+ * looked for first, and only a tagged process's stat is read: a supervisor's start scans every process.
  */
-export async function strayGroups(stateDir: string, keep: ReadonlySet<string>): Promise<Map<number, string>> {
-  const processes = listProcesses();
-  const ours = lineage(processes);
+export function strayGroups(stateDir: string, keep: ReadonlySet<string>): Map<number, string> {
   const strays = new Map<number, string>();
   const spared = new Set<number>();
-  await Promise.all(
-    processes.map(async (p) => {
-      const tag = await readRunTag(p.pid);
-      if (tag?.stateDir !== stateDir) return;
-      if (keep.has(tag.runId) || ours.has(p.pgid)) spared.add(p.pgid);
-      else strays.set(p.pgid, tag.instance);
-    }),
-  );
+  let ours: Set<number> | undefined;
+  for (const pid of processIds()) {
+    const tag = readRunTag(pid);
+    if (tag?.stateDir !== stateDir) continue;
+    const stat = readProcStat(pid);
+    if (stat === undefined || stat.state === 'Z') continue;
+    ours ??= lineage();
+    if (keep.has(tag.runId) || ours.has(stat.pgid)) spared.add(stat.pgid);
+    else strays.set(stat.pgid, tag.instance);
+  }
   // A group holding a process of a kept run is not signalled as a whole.
   for (const pgid of spared) strays.delete(pgid);
   return strays;
 }
 
 /** The process groups of this process and of each of its ancestors. */
-function lineage(processes: readonly ProcStat[]): Set<number> {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
+function lineage(): Set<number> {
   const groups = new Set<number>();
-  for (let p = byPid.get(process.pid); p !== undefined; p = byPid.get(p.ppid)) {
+  for (let p = readProcStat(process.pid); p !== undefined; p = readProcStat(p.ppid)) {
     groups.add(p.pgid);
     if (p.ppid <= 1) break;
   }

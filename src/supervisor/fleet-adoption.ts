@@ -72,7 +72,7 @@ export async function adoptRuns(
  * this folder can own them.
  */
 async function stopStrays(stateDir: string, adoptedRuns: ReadonlySet<string>, log: Logger): Promise<void> {
-  const strays = await strayGroups(stateDir, adoptedRuns);
+  const strays = strayGroups(stateDir, adoptedRuns);
   await Promise.all(
     [...strays].map(async ([pgid, instance]) => {
       log.warn(
