@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher (CommonJS, see bin/package.json). The CLI is bundled into dist/bundle/ by `npm install`
-// (the `prepare` script) or `npm run build`; launch.cjs runs it from V8's code cache (src/cli/launch.ts).
+// (the `prepare` script) or `npm run build`; launch.cjs runs it from V8's code cache (src/code-cache.ts).
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

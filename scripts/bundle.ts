@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { daemonNodeOptions } from '../src/daemon/node-options.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // One id for the CLI and the daemon of this build (src/build-id.ts): a CLI trusts its own build's daemon.
@@ -25,10 +26,11 @@ const common = {
   define: thisBuild,
 } as const;
 
-// The CLI: one CommonJS file. Each command runs as a short process, and Node's ES module loader cost
-// ~20 ms of every `status` even for a bundle split in chunks (measured: ~140 ms as chunks, ~120 ms as one
-// file). Command modules stay lazily evaluated inside it; the Kubernetes models (600 KB, for `export`
-// only) and pino-pretty (foreground `up`) are left in node_modules and loaded when used.
+// The CLI and the daemon: one CommonJS file each. Each command runs as a short process, and Node's ES
+// module loader cost ~20 ms of every `status` even for a bundle split in chunks (measured: ~140 ms as
+// chunks, ~120 ms as one file), and of the daemon's start, on the way to a fleet's first launch. Command
+// modules (and the daemon's reload) stay lazily evaluated inside; the Kubernetes models (600 KB, for
+// `export` only) and pino-pretty (foreground `up`) are left in node_modules and loaded when used.
 /**
  * commander requires node:child_process at load, for executable subcommands, which this CLI has none of:
  * Node compiles that module's JavaScript for every command, ~5 ms of a `status`. Here commander gets it
@@ -50,13 +52,19 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
-const codeCache = join(root, 'dist', 'bundle', 'cli.cjs.cache');
+const bundles = join(root, 'dist', 'bundle');
 // A cache left from the last build must never meet the new bundle (V8 checks only the source's length).
-rmSync(codeCache, { force: true });
+for (const bundle of ['cli.cjs', 'daemon-main.cjs'])
+  rmSync(join(bundles, `${bundle}.cache`), { force: true });
 const cli = await build({
   ...common,
   metafile: true,
-  entryPoints: { cli: 'src/cli/main.ts', launch: 'src/cli/launch.ts' },
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    launch: 'src/code-cache.ts',
+    daemon: 'src/daemon/start.ts',
+    'daemon-main': 'src/daemon/main.ts',
+  },
   outExtension: { '.js': '.cjs' },
   outdir: 'dist/bundle',
   format: 'cjs',
@@ -66,14 +74,14 @@ const cli = await build({
   define: { ...thisBuild, 'import.meta.url': '__importMetaUrl' },
   banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-// Code run from a code cache has no loader for a dynamic import() (src/cli/launch.ts): load by require.
+// Code run from a code cache has no loader for a dynamic import() (src/code-cache.ts): load by require.
 const dynamic = Object.values(cli.metafile.outputs).flatMap((output) =>
   output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path),
 );
 if (dynamic.length > 0)
-  throw new Error(`the CLI bundle would import() ${dynamic.join(', ')}: use createRequire instead`);
+  throw new Error(`a bundle would import() ${dynamic.join(', ')}: use createRequire instead`);
 
-// V8's code cache for the CLI (src/cli/launch.ts), from a run of `status` against an empty state folder:
+// V8's code cache for the CLI (src/code-cache.ts), from a run of `status` against an empty state folder:
 // the command line's parsing, the control client and the status printing are compiled then. Without
 // NODE_OPTIONS, whose flags V8 would find differ from a plain command's and refuse the cache for.
 {
@@ -89,17 +97,25 @@ if (dynamic.length > 0)
   if (trained.status !== 4) throw new Error(`making the CLI's code cache: status exited ${trained.status}`);
 }
 
-// The daemon and the log writer: long-lived, ES modules with the lazy parts (a reload's manifest reader)
-// in chunks. The folder is not emptied first: a daemon started from the last build imports its lazy
-// chunks by their hashed names for as long as it runs, so a rebuild under it must leave them there.
+// The daemon's code cache, from a start it refuses at once (no manifest): its modules' top level and main
+// are compiled then. Under the daemon's own V8 flags, which V8 checks before it takes a cache.
+{
+  const { NODE_OPTIONS: _options, ...environment } = process.env;
+  const trained = spawnSync(process.execPath, [...daemonNodeOptions, join(bundles, 'daemon.cjs')], {
+    env: { ...environment, WSO2_SUPERVISOR_WRITE_CODE_CACHE: '1' },
+    stdio: 'ignore',
+  });
+  // Exit 1: usage, as meant.
+  if (trained.status !== 1) throw new Error(`making the daemon's code cache: it exited ${trained.status}`);
+}
+
+// The log writer: long-lived, one ES module. It is started beside the first launch, not before it.
 await build({
   ...common,
-  entryPoints: { daemon: 'src/daemon/main.ts', 'log-writer': 'src/capture/log-writer.ts' },
+  entryPoints: { 'log-writer': 'src/capture/log-writer.ts' },
   outdir: 'dist/bundle',
-  splitting: true,
   format: 'esm',
-  chunkNames: 'chunks/[name]-[hash]',
-  // The bundled CommonJS packages (pino) call require() for Node's own modules.
+  // The bundled CommonJS packages call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

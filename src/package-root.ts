@@ -16,8 +16,11 @@ export function packageRoot(): string {
 
 let root: string | undefined;
 
-/** The daemon's own entry point, bundled (daemon/main.ts). */
-export const daemonScript = (): string => join(packageRoot(), 'dist', 'bundle', 'daemon.js');
+/** The daemon process's entry (daemon/start.ts, bundled): it runs daemonBundle() from V8's code cache. */
+export const daemonScript = (): string => join(packageRoot(), 'dist', 'bundle', 'daemon.cjs');
+
+/** The daemon itself (daemon/main.ts), bundled. */
+export const daemonBundle = (): string => join(packageRoot(), 'dist', 'bundle', 'daemon-main.cjs');
 
 /** The version in package.json, or 'unknown'. */
 export function packageVersion(): string {

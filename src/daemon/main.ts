@@ -4,10 +4,11 @@ import { readHandOff } from './handoff.js';
 import { serve } from './serve.js';
 
 /**
- * The daemon process `up -d` starts (daemonize.ts): `node daemon.js -f MANIFEST --state-dir DIR --hand-off`,
- * with the manifest and plan `up -d` made handed over on stdin (none: up -d let it go). Its own entry point, not the CLI's: it loads no
- * command line parser, no printing and no manifest reader (those are loaded on a reload only), which
- * keeps its memory small for the months it runs. What it prints before its log is up goes to daemon.out.
+ * The daemon process `up -d` starts (daemonize.ts): `node daemon.cjs -f MANIFEST --state-dir DIR --hand-off`
+ * (start.ts), with the manifest and plan `up -d` made handed over on stdin (none: up -d let it go). Its own
+ * entry point, not the CLI's: it has no command line parser and no printing, and runs the manifest reader
+ * only on a reload, which keeps its memory small for the months it runs. What it prints before its log is
+ * up goes to daemon.out.
  */
 async function main(args: readonly string[]): Promise<number> {
   forgetInheritedTag(process.env);
@@ -20,7 +21,7 @@ async function main(args: readonly string[]): Promise<number> {
   let plan = handOff?.plan;
   if (manifest === undefined || plan === undefined) {
     // Started by hand or by an earlier CLI: it reads and plans the manifest itself.
-    if (manifestFile === undefined) throw new Error('usage: daemon.js -f MANIFEST [--state-dir DIR]');
+    if (manifestFile === undefined) throw new Error('usage: daemon.cjs -f MANIFEST [--state-dir DIR]');
     const { loadManifest } = await import('../manifest/load.js');
     const { planFleet } = await import('../process/plan-fleet.js');
     manifest = await loadManifest(manifestFile, stateDir);

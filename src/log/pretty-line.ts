@@ -3,7 +3,7 @@ import type { PrettyOptions } from 'pino-pretty';
 
 /**
  * pino-pretty (CommonJS), loaded on first use by require rather than import(): the CLI bundle runs from
- * V8's code cache (cli/launch.ts), where a dynamic import() has no loader to call.
+ * V8's code cache (code-cache.ts), where a dynamic import() has no loader to call.
  */
 const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 

@@ -11,6 +11,7 @@ const layers: Record<string, number> = {
   'errors.ts': 0,
   'package-root.ts': 0,
   'build-id.ts': 0,
+  'code-cache.ts': 0,
   log: 0,
   products: 1,
   manifest: 1,

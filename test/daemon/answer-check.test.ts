@@ -41,7 +41,7 @@ describe("the CLI's check of a daemon's answers", () => {
 
   it('has one build id, the same in the CLI and the daemon bundles', () => {
     expect(idsIn('cli.cjs')).toHaveLength(1);
-    expect(idsIn('daemon.js')).toEqual(idsIn('cli.cjs'));
+    expect(idsIn('daemon-main.cjs')).toEqual(idsIn('cli.cjs'));
   });
 
   it("refuses another build's answer that does not fit, saying the versions may differ (exit 1)", async () => {

@@ -3,28 +3,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/fake-home.js';
+import { daemonNodeOptions } from '../src/daemon/node-options.js';
+import { tempDir } from './helpers/fake-home.js';
 
-const bundles = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
+const bundles = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
 const launcher = path.join(bundles, 'launch.cjs');
 
 /**
- * Runs `launch(bundle)` (src/cli/launch.ts, as built) in a Node of its own, without NODE_OPTIONS (V8
+ * Runs `launch(bundle)` (src/code-cache.ts, as built) in a Node of its own, without NODE_OPTIONS (V8
  * refuses a code cache made under other flags), and returns what it printed and what became of the cache.
  */
-async function launchIn(bundle: string, args: readonly string[] = [], env: Record<string, string> = {}) {
+async function launchIn(
+  bundle: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  nodeOptions: readonly string[] = [],
+) {
   const script = `process.on('exit', () => console.log('cache:' + globalThis.use)); globalThis.use = require(${JSON.stringify(launcher)}).launch(${JSON.stringify(bundle)});`;
   const { NODE_OPTIONS: _options, ...environment } = process.env;
-  const result = await execa(process.execPath, ['-e', script, '--', ...args], {
+  const result = await execa(process.execPath, [...nodeOptions, '-e', script, '--', ...args], {
     env: { ...environment, ...env },
     extendEnv: false,
     reject: false,
+    input: '',
   });
   return { ...result, use: /cache:(\w+)/.exec(String(result.stdout))?.[1] };
 }
 
 /** The CLI runs from V8's code cache made by the build, and as before without one or with a bad one. */
-describe('the CLI launcher', () => {
+describe('the code cache launcher', () => {
   let root = '';
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
@@ -69,5 +76,15 @@ describe('the CLI launcher', () => {
     const result = await launchIn(path.join(bundles, 'cli.cjs'), ['--version']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\ncache:accepted$/);
+  });
+
+  it("runs the daemon from the cache `npm run build` made for it, under the daemon's V8 flags", async () => {
+    // No manifest and nothing on stdin: it refuses at once (exit 1), having started from its cache.
+    const result = await launchIn(path.join(bundles, 'daemon-main.cjs'), [], {}, daemonNodeOptions);
+    expect([result.exitCode, String(result.stderr)]).toEqual([
+      1,
+      expect.stringContaining('usage: daemon.cjs'),
+    ]);
+    expect(result.stdout).toBe('cache:accepted');
   });
 });
