@@ -72,7 +72,11 @@ const cli = await build({
   plugins: [lazyChildProcessForCommander],
   // import.meta.url in CommonJS: this file's URL (package-root.ts finds the package from it).
   define: { ...thisBuild, 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Strict, as the modules were written: esbuild's own "use strict" comes after a banner, where it counts
+  // for nothing.
+  banner: {
+    js: '"use strict";\nvar __importMetaUrl = require(\'node:url\').pathToFileURL(__filename).href;',
+  },
 });
 // Code run from a code cache has no loader for a dynamic import() (src/code-cache.ts): load by require.
 const dynamic = Object.values(cli.metafile.outputs).flatMap((output) =>
@@ -109,14 +113,12 @@ if (dynamic.length > 0)
   if (trained.status !== 1) throw new Error(`making the daemon's code cache: it exited ${trained.status}`);
 }
 
-// The log writer: long-lived, one ES module. It is started beside the first launch, not before it.
+// The log writer: long-lived, one ES module. It is started beside the first launch, not before it. The
+// folder's chunks/ is left alone: a daemon of an earlier build (ES module chunks) may still be running
+// from it, and imports its lazy chunks by their hashed names.
 await build({
   ...common,
   entryPoints: { 'log-writer': 'src/capture/log-writer.ts' },
   outdir: 'dist/bundle',
   format: 'esm',
-  // The bundled CommonJS packages call require() for Node's own modules.
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
 });

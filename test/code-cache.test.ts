@@ -30,7 +30,7 @@ async function launchIn(
   return { ...result, use: /cache:(\w+)/.exec(String(result.stdout))?.[1] };
 }
 
-/** The CLI runs from V8's code cache made by the build, and as before without one or with a bad one. */
+/** The CLI and the daemon run from V8's code cache made by the build, and as before without one or with a bad one. */
 describe('the code cache launcher', () => {
   let root = '';
   afterEach(async () => {

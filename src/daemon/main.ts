@@ -7,8 +7,8 @@ import { serve } from './serve.js';
  * The daemon process `up -d` starts (daemonize.ts): `node daemon.cjs -f MANIFEST --state-dir DIR --hand-off`
  * (start.ts), with the manifest and plan `up -d` made handed over on stdin (none: up -d let it go). Its own
  * entry point, not the CLI's: it has no command line parser and no printing, and runs the manifest reader
- * only on a reload, which keeps its memory small for the months it runs. What it prints before its log is
- * up goes to daemon.out.
+ * only on a reload (or when started by hand, with no hand-off), which keeps its memory small for the months
+ * it runs. What it prints before its log is up goes to daemon.out.
  */
 async function main(args: readonly string[]): Promise<number> {
   forgetInheritedTag(process.env);

@@ -81,6 +81,6 @@ async function withOwner(status: PortStatus, saved: SavedState, stateDir: string
       return { ...status, owner: name };
     }
   }
-  const tag = readRunTag(status.holder.pid);
+  const tag = await readRunTag(status.holder.pid);
   return tag?.stateDir === stateDir ? { ...status, owner: tag.instance } : status;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { processIds, readProcStat } from './proc-stat.js';
 
 /**
@@ -40,14 +41,28 @@ export function forgetInheritedTag(env: NodeJS.ProcessEnv): void {
   for (const name of Object.values(variables)) delete env[name];
 }
 
+/** The tag a process was started with, or undefined (untagged, gone, or another user's). */
+export async function readRunTag(pid: number): Promise<RunTag | undefined> {
+  const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => undefined);
+  return environ === undefined ? undefined : parseRunTag(environ);
+}
+
 /**
- * The tag a process was started with, or undefined (untagged, gone, or another user's). Read synchronously:
- * a supervisor's start reads every process's environment (strayGroups), ~100 small files that the thread
- * pool took ~10 ms to hand back one by one, on the way to the first launch (issue 17).
+ * readRunTag, synchronously, for the start's scan of every process (strayGroups): ~100 small files that the
+ * thread pool took ~10 ms to hand back one by one, on the way to the first launch (issue 17). The read of a
+ * process stuck holding its memory map's lock would hold the start up either way (it awaited every read);
+ * a single look, as a reload's planning takes, stays asynchronous and holds up nothing else.
  */
-export function readRunTag(pid: number): RunTag | undefined {
-  const environ = readEnviron(pid);
-  if (environ === undefined || !environ.includes(variables.runId)) return undefined;
+function runTagOf(pid: number): RunTag | undefined {
+  try {
+    return parseRunTag(readFileSync(`/proc/${pid}/environ`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRunTag(environ: string): RunTag | undefined {
+  if (!environ.includes(variables.runId)) return undefined;
   const found: Partial<Record<keyof typeof variables, string>> = {};
   for (const entry of environ.split('\0')) {
     for (const [key, name] of Object.entries(variables) as [keyof typeof variables, string][])
@@ -55,14 +70,6 @@ export function readRunTag(pid: number): RunTag | undefined {
   }
   const { stateDir, instance, runId } = found;
   return stateDir && instance && runId ? { stateDir, instance, runId } : undefined;
-}
-
-function readEnviron(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'latin1');
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -75,7 +82,7 @@ export function strayGroups(stateDir: string, keep: ReadonlySet<string>): Map<nu
   const spared = new Set<number>();
   let ours: Set<number> | undefined;
   for (const pid of processIds()) {
-    const tag = readRunTag(pid);
+    const tag = runTagOf(pid);
     if (tag?.stateDir !== stateDir) continue;
     const stat = readProcStat(pid);
     if (stat === undefined || stat.state === 'Z') continue;

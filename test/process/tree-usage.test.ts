@@ -43,11 +43,12 @@ describe('treeUsage of real process groups', () => {
     const idle = group('sleep', ['60']);
     let usage = new Map<number, Usage>();
     // The busy loop's share since the last reading: at least a tenth of a core, even on a loaded machine.
+    // The sleeper's memory too: on a loaded machine it may not have run since its exec at the first look.
     await waitFor(
-      'the busy loop to show CPU',
+      'the busy loop to show CPU and the sleeper memory',
       async () => {
         usage = await treeUsage([busy, idle]);
-        return (usage.get(busy)?.cpuPercent ?? 0) > 10;
+        return (usage.get(busy)?.cpuPercent ?? 0) > 10 && (usage.get(idle)?.memoryBytes ?? 0) > 0;
       },
       20_000,
     );
