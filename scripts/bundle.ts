@@ -54,14 +54,15 @@ const lazyChildProcessForCommander: Plugin = {
 
 const bundles = join(root, 'dist', 'bundle');
 // A cache left from the last build must never meet the new bundle (V8 checks only the source's length).
-for (const bundle of ['cli.cjs', 'daemon-main.cjs'])
+for (const bundle of ['cli.cjs', 'status.cjs', 'daemon-main.cjs'])
   rmSync(join(bundles, `${bundle}.cache`), { force: true });
 const cli = await build({
   ...common,
   metafile: true,
   entryPoints: {
     cli: 'src/cli/main.ts',
-    launch: 'src/code-cache.ts',
+    status: 'src/cli/quick-status.ts',
+    launch: 'src/cli/launcher.ts',
     daemon: 'src/daemon/start.ts',
     'daemon-main': 'src/daemon/main.ts',
   },
@@ -85,20 +86,25 @@ const dynamic = Object.values(cli.metafile.outputs).flatMap((output) =>
 if (dynamic.length > 0)
   throw new Error(`a bundle would import() ${dynamic.join(', ')}: use createRequire instead`);
 
-// V8's code cache for the CLI (src/code-cache.ts), from a run of `status` against an empty state folder:
-// the command line's parsing, the control client and the status printing are compiled then. Without
-// NODE_OPTIONS, whose flags V8 would find differ from a plain command's and refuse the cache for.
-{
+// V8's code caches for the CLI (src/code-cache.ts): the whole command line's and status's own, each from a
+// run of `status` against an empty state folder (the command line's parsing, the control client and the
+// status printing are compiled then), launched as bin/wso2-supervisor.js would. Without NODE_OPTIONS,
+// whose flags V8 would find differ from a plain command's and refuse the cache for.
+for (const bundle of ['cli.cjs', 'status.cjs']) {
   const { NODE_OPTIONS: _options, ...environment } = process.env;
   const empty = mkdtempSync(join(tmpdir(), 'wso2-supervisor-code-cache-'));
+  const launch = `require(${JSON.stringify(join(bundles, 'launch.cjs'))}).launch(${JSON.stringify(join(bundles, bundle))})`;
   const trained = spawnSync(
     process.execPath,
-    [join(root, 'bin', 'wso2-supervisor.js'), 'status', '--json', '--state-dir', empty],
-    { env: { ...environment, WSO2_SUPERVISOR_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' },
+    ['-e', launch, '--', 'status', '--json', '--state-dir', empty],
+    {
+      env: { ...environment, WSO2_SUPERVISOR_WRITE_CODE_CACHE: '1' },
+      stdio: 'ignore',
+    },
   );
   rmSync(empty, { recursive: true, force: true });
   // Exit 4: no supervisor runs for that folder, as meant.
-  if (trained.status !== 4) throw new Error(`making the CLI's code cache: status exited ${trained.status}`);
+  if (trained.status !== 4) throw new Error(`making ${bundle}'s code cache: status exited ${trained.status}`);
 }
 
 // The daemon's code cache, from a start it refuses at once (no manifest): its modules' top level and main

@@ -78,6 +78,19 @@ describe('the code cache launcher', () => {
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\ncache:accepted$/);
   });
 
+  it('runs a plain status from the cache `npm run build` made for its own bundle', async () => {
+    root = await tempDir('wso2-supervisor-launch-');
+    const result = await launchIn(path.join(bundles, 'status.cjs'), [
+      '--json',
+      'status',
+      '--state-dir',
+      root,
+    ]);
+    // No supervisor runs for that folder: exit 4, as the whole command line gives.
+    expect(result.exitCode, String(result.stderr)).toBe(4);
+    expect(result.stdout).toMatch(/"supervised": false[\s\S]*\ncache:accepted$/);
+  });
+
   it("runs the daemon from the cache `npm run build` made for it, under the daemon's V8 flags", async () => {
     // No manifest and nothing on stdin: it refuses at once (exit 1), having started from its cache.
     const result = await launchIn(path.join(bundles, 'daemon-main.cjs'), [], {}, daemonNodeOptions);

@@ -4,6 +4,7 @@ import { locateManifest } from '../manifest/locate.js';
 import { packageVersion } from '../package-root.js';
 import type { CommandContext } from './context.js';
 import { printJson } from './print.js';
+import { exitQuietlyOnEpipe } from './quiet-epipe.js';
 import { reportError } from './report-error.js';
 import { suggestReadOnly } from './suggest.js';
 
@@ -16,14 +17,7 @@ import { suggestReadOnly } from './suggest.js';
 type Run = (context: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 type CommandModule = { run(context: CommandContext, ...args: never[]): Promise<number | undefined> };
 
-// Output into a pipe whose reader went away (`plan | head -1`) ends the command quietly, as any Unix tool
-// does, instead of an unhandled EPIPE with a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? exitCodes.ok);
-  });
-}
+exitQuietlyOnEpipe();
 
 const program = new Command('wso2-supervisor')
   .description('Launches and supervises WSO2 runtimes with non-clashing port offsets.')
