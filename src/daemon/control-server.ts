@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { buildHeader, buildId } from '../build-id.js';
 import { SupervisorError } from '../errors.js';
-import { treeUsage } from '../process/tree-usage.js';
+import { RecentUsage } from '../process/recent-usage.js';
 import type { Fleet } from '../supervisor/fleet.js';
 import { settledIn } from '../supervisor/fleet-settled.js';
 import { ChangeCount } from './change-count.js';
@@ -43,13 +43,14 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const socket = path.join(options.stateDir, socketName);
   const lanes = new RequestLanes();
   const changes = new ChangeCount(options.fleet);
+  const recentUsage = new RecentUsage();
   const logStreams = new Set<http.ServerResponse>();
   await chmod(options.stateDir, 0o700);
   await removeStaleSocket(socket);
   const server = http.createServer((request, response) => {
     const answered = logStreamRoute.test(request.url ?? '')
       ? streamLog(request, response, { names: options.fleet.names, stateDir: options.stateDir }, logStreams)
-      : handle(request, options, lanes, changes).then((body) => reply(response, 200, body));
+      : handle(request, options, lanes, changes, recentUsage).then((body) => reply(response, 200, body));
     answered.catch((error: unknown) => {
       const status = error instanceof RequestError ? error.status : 500;
       if (status === 500)
@@ -92,6 +93,7 @@ async function handle(
   options: ControlServerOptions,
   lanes: RequestLanes,
   changes: ChangeCount,
+  recentUsage: RecentUsage,
 ): Promise<unknown> {
   const { fleet } = options;
   await options.started;
@@ -110,7 +112,7 @@ async function handle(
     // Sampled here, in the long-lived daemon: tree-usage.ts keeps each pid's last reading, so CPU is current.
     const pgids = Object.values(instances).flatMap((i) => (i.pgid === undefined ? [] : [i.pgid]));
     // Usage is a nicety: failing to sample it must never fail a status.
-    const byGroup = await treeUsage(pgids).catch(() => new Map<number, never>());
+    const byGroup = await recentUsage.of(pgids).catch(() => new Map<number, never>());
     const usage = Object.fromEntries(
       Object.values(instances).flatMap((i) => {
         const found = i.pgid === undefined ? undefined : byGroup.get(i.pgid);
