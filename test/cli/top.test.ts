@@ -67,6 +67,14 @@ function childOf(pid: number): string {
   }
 }
 
+function cmdlineOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The inodes of the TCP sockets (IPv4 and IPv6, any state) that the process holds open. */
 function tcpSocketsOf(pid: number): string[] {
   const held = new Set<string>();
@@ -115,15 +123,15 @@ describe('wso2-supervisor top, in a terminal (tmux) against a running daemon of 
     const top = `cd '${folder.root}'; NO_COLOR=1 '${process.execPath}' '${cliPath}' top; echo $? > '${exitFile}'; exec sleep 600`;
     await tmux.run('new-session', '-d', '-s', 'top', '-x', '120', '-y', '30', top);
     const shell = Number((await tmux.run('display-message', '-p', '-t', 'top', '#{pane_pid}')).trim());
+    // Until the child has exec'd the CLI: in the middle of an exec its cmdline reads empty (seen under load).
     const pid = Number(
       await poll(
         'top to be started',
         async () => childOf(shell),
-        (child) => child !== '',
+        (child) => child !== '' && cmdlineOf(child).includes(`${cliPath}\0top`),
         30_000,
       ),
     );
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('top');
 
     // Every instance: its row with state and offset, and its management API and health URLs at that offset.
     for (const { name, offset } of before) {
