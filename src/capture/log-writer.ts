@@ -20,9 +20,10 @@ import {
  * exits once its stdin has ended (its supervisor is gone) and every pipe it reads has ended.
  *
  * Reading: the kernel says when a pipe has data (a non-blocking socket handle on it, so one idle pipe never
- * holds the others up); libuv reads it into one 1 MiB buffer (`onread`) and each chunk is written with
- * writeSync: no allocation, no copy beyond the kernel's. A hand-written rotation rather than a library:
- * the stream-based rotators (rotating-file-stream, pino-roll) ran at a bare pipe-to-file stream's speed
+ * holds the others up); libuv reads it into one 64 KiB buffer (`onread`), on and on while its reads fill the
+ * buffer (32 at most a wake-up) and back to epoll at a short one, and each chunk is written with writeSync:
+ * no allocation, no copy beyond the kernel's. A hand-written rotation rather than a library: the
+ * stream-based rotators (rotating-file-stream, pino-roll) ran at a bare pipe-to-file stream's speed
  * (340-365 MB/s here), short of the goal. A SIGKILL between a read and its write loses that one chunk: the
  * pipes keep everything not yet read, for the writer the supervisor starts in its place.
  */
@@ -40,7 +41,16 @@ interface Reader {
 }
 
 const readers = new Map<string, Reader>();
-const buffer = Buffer.allocUnsafe(1 << 20);
+/**
+ * 64 KiB: the writer's CPU for 200 MiB from a JVM writing as fast as it can (bench-peers' producer,
+ * 65,000-byte writes) went ~430 -> ~350 ms against the 1 MiB buffer and a read loop of our own after each
+ * callback that this replaces. The JVM alone with the writer took 467 ms against 512 (448 into a file of
+ * its own; medians of 10 interleaved runs); under a whole supervisor no change showed (8 interleaved runs,
+ * 582 -> 598 ms, within the noise). A smaller buffer stays in the core's cache between the read and the
+ * write, and libuv's loop ends at a short read where ours ended each wake-up with an EAGAIN, which Node
+ * throws as an exception (~16 us).
+ */
+const buffer = Buffer.allocUnsafe(64 * 1024);
 let controlOpen = true;
 
 function capture(request: CaptureRequest): void {
@@ -65,11 +75,6 @@ function capture(request: CaptureRequest): void {
     buffer,
     callback: (length) => {
       keep(reader, length);
-      // A pipe holds 64 KiB (until enlarged), so libuv's read is always short of the buffer and it goes back to epoll after
-      // each one. The producer has usually refilled the pipe meanwhile: read on here, a few times at most
-      // so that one busy pipe cannot hold the others (and the supervisor's requests) up. Measured on 200 MiB
-      // through one pipe: 4,018 epoll waits -> 258, ~540 -> ~578 MB/s (medians of 8).
-      drain(reader, 'in-read-callback');
       return true;
     },
   };
@@ -98,29 +103,20 @@ function capture(request: CaptureRequest): void {
   drain(reader);
 }
 
-/** Reads taken from one pipe per wake-up, besides libuv's own. */
-const readsPerWakeup = 16;
-
-/**
- * Reads what the pipe holds now, in 1 MiB chunks, until it is empty (EAGAIN) or has ended. From the
- * socket's read callback: readsPerWakeup reads at most, and the pipe's end or error is left for the
- * socket's own read to report, so that the socket is never destroyed from inside its callback.
- */
-function drain(reader: Reader, from: 'at-open' | 'in-read-callback' = 'at-open'): void {
-  const inCallback = from === 'in-read-callback';
-  const most = inCallback ? readsPerWakeup : Number.POSITIVE_INFINITY;
-  for (let reads = 0; !reader.ended && reads < most; reads++) {
+/** Reads what the pipe holds at its opening, until it is empty (EAGAIN) or has ended. */
+function drain(reader: Reader): void {
+  while (!reader.ended) {
     let length: number;
     try {
       length = readSync(reader.fd, buffer, 0, buffer.length, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EINTR') continue;
-      if (code !== 'EAGAIN' && !inCallback) finish(reader);
+      if (code !== 'EAGAIN') finish(reader);
       return;
     }
     if (length === 0) {
-      if (!inCallback) finish(reader);
+      finish(reader);
       return;
     }
     keep(reader, length);
@@ -129,7 +125,7 @@ function drain(reader: Reader, from: 'at-open' | 'in-read-callback' = 'at-open')
 
 /**
  * Writes what was read into the log. A read that took half the pipe's 64 KiB or more found an instance
- * writing faster than one read a wake-up takes: its pipe is enlarged (pipe-size.ts), once.
+ * writing faster than the writer's wake-ups: its pipe is enlarged (pipe-size.ts), once.
  */
 function keep(reader: Reader, length: number): void {
   reader.log.append(buffer, length);

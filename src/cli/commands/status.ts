@@ -167,7 +167,7 @@ function describeReplacedWriter(
   const times = replaced.count === 1 ? 'once' : `${replaced.count} times`;
   return (
     `  ${name}: the log writer died and was replaced ${times}, last at ${localTime(replaced.at)} ` +
-    `(the pipe went unread for ${replaced.gapMs} ms; only what the dead writer had read but not yet written, at most 1 MiB, can be missing).`
+    `(the pipe went unread for ${replaced.gapMs} ms; only what the dead writer had read but not yet written, at most 64 KiB, can be missing).`
   );
 }
 
