@@ -13,4 +13,4 @@ if (!existsSync(join(bundle, 'launch.cjs'))) {
   process.exit(1);
 }
 const { launch, bundleFor } = require(join(bundle, 'launch.cjs'));
-launch(join(bundle, bundleFor(process.argv.slice(2))));
+launch(join(bundle, bundleFor(process.argv, process.execArgv)));

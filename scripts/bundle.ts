@@ -87,8 +87,9 @@ if (dynamic.length > 0)
   throw new Error(`a bundle would import() ${dynamic.join(', ')}: use createRequire instead`);
 
 // V8's code caches for the CLI (src/code-cache.ts): the whole command line's and status's own, each from a
-// run of `status` against an empty state folder (the command line's parsing, the control client and the
-// status printing are compiled then), launched as bin/wso2-supervisor.js would. Without NODE_OPTIONS,
+// run of its own bundle on `status` against an empty state folder, the one command that needs no manifest:
+// for status.cjs, all it runs; for cli.cjs, the parsing and start-up every command shares (each command's
+// own module, loaded on use, is compiled as usual). Without NODE_OPTIONS,
 // whose flags V8 would find differ from a plain command's and refuse the cache for.
 for (const bundle of ['cli.cjs', 'status.cjs']) {
   const { NODE_OPTIONS: _options, ...environment } = process.env;

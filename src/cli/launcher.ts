@@ -1,12 +1,12 @@
-import { parseQuickStatus } from './quick-status-args.js';
+import { parseQuickStatus, userArguments } from './quick-status-args.js';
 
 export { launch } from '../code-cache.js';
 
 /**
  * Which bundle of dist/bundle/ runs a command line: the small one of `status` (quick-status.ts) for a plain
- * status command, polled by scripts and dashboards, else the whole command line's (main.ts). Measured on
- * `--json status` of 20 instances: see the README's performance section.
+ * status command, polled by scripts and dashboards, else the whole command line's (main.ts). Given the
+ * process's argv and execArgv, so that it reads the arguments as both bundles do.
  */
-export function bundleFor(args: readonly string[]): 'status.cjs' | 'cli.cjs' {
-  return parseQuickStatus(args) === undefined ? 'cli.cjs' : 'status.cjs';
+export function bundleFor(argv: readonly string[], execArgv: readonly string[]): 'status.cjs' | 'cli.cjs' {
+  return parseQuickStatus(userArguments(argv, execArgv)) === undefined ? 'cli.cjs' : 'status.cjs';
 }

@@ -10,14 +10,15 @@ const commandNames = new Set(['status', 'ps', 'ls', 'list']);
 
 /**
  * Reads `[GLOBAL...] status|ps|ls|list [OPTION...] [NAME]`, where each option is `-f FILE`, `--file FILE`,
- * `--file=FILE`, `--state-dir DIR`, `--state-dir=DIR` or `--json` (the last one given wins, as in
- * commander). Anything else (help, a typo, a second name, `--`, a value that looks like an option) gives
- * undefined: the full command line then parses it, and says what is wrong. Pure, for the tests; the
- * launcher (src/launcher.ts) runs the small status bundle for what it accepts.
+ * `--file=FILE`, `--state-dir DIR`, `--state-dir=DIR` or `--json`, as commander does: within the globals or
+ * the command's own options the last one given wins, and a global one wins over the command's own
+ * (optsWithGlobals: "globals overwrite locals"). Anything else (help, a typo, a second name, `--`, a value
+ * that looks like an option) gives undefined: the full command line then parses it, and says what is wrong.
+ * Pure, for the tests; the launcher (src/cli/launcher.ts) runs the small status bundle for what it accepts.
  */
 export function parseQuickStatus(args: readonly string[]): QuickStatusArgs | undefined {
-  let file: string | undefined;
-  let stateDir: string | undefined;
+  const global: { file?: string; stateDir?: string } = {};
+  const own: { file?: string; stateDir?: string } = {};
   let json = false;
   let command: string | undefined;
   let name: string | undefined;
@@ -32,8 +33,9 @@ export function parseQuickStatus(args: readonly string[]): QuickStatusArgs | und
     if (takesValue) {
       const value = inline ?? args[++i];
       if (value === undefined || value === '' || value.startsWith('-')) return undefined;
-      if (flag === '--state-dir') stateDir = value;
-      else file = value;
+      const options = command === undefined ? global : own;
+      if (flag === '--state-dir') options.stateDir = value;
+      else options.file = value;
       continue;
     }
     if (arg.startsWith('-')) return undefined;
@@ -43,7 +45,8 @@ export function parseQuickStatus(args: readonly string[]): QuickStatusArgs | und
     } else if (name === undefined) name = arg;
     else return undefined;
   }
-  return command === undefined ? undefined : { file, stateDir, json, name };
+  if (command === undefined) return undefined;
+  return { file: global.file ?? own.file, stateDir: global.stateDir ?? own.stateDir, json, name };
 }
 
 /** `--file=x` -> ['--file', 'x']; anything else as it is. */

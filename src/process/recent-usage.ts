@@ -14,7 +14,8 @@ export class RecentUsage {
 
   constructor(
     private readonly sample: Sampler = treeUsage,
-    private readonly now: () => number = Date.now,
+    // Monotonic: a wall clock set back would freeze the answers until it caught up.
+    private readonly now: () => number = () => performance.now(),
     private readonly reuseForMs = 1000,
   ) {}
 

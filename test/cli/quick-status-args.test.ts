@@ -13,13 +13,15 @@ describe('a plain status command line', () => {
     [['list', '--json'], { ...plain, json: true }],
     [['-f', 'a.json', '--json', 'status'], { ...plain, file: 'a.json', json: true }],
     [['--file=a.json', 'status', 'one'], { ...plain, file: 'a.json', name: 'one' }],
-    [['--state-dir', 's', 'status', '--state-dir=t'], { ...plain, stateDir: 't' }],
-    // Global first, then the command's own: the later one wins, as commander's optsWithGlobals gives.
-    [['-f', 'a.json', 'status', '--file', 'b.json'], { ...plain, file: 'b.json' }],
+    // A global option wins over the command's own, as commander's optsWithGlobals gives; within one, the last.
+    [['--state-dir', 's', 'status', '--state-dir=t'], { ...plain, stateDir: 's' }],
+    [['-f', 'a.json', 'status', '--file', 'b.json'], { ...plain, file: 'a.json' }],
+    [['-f', 'a.json', '-f', 'b.json', 'status', '-f', 'c.json'], { ...plain, file: 'b.json' }],
+    [['status', '-f', 'a.json', '-f', 'b.json'], { ...plain, file: 'b.json' }],
     [['status', 'status'], { ...plain, name: 'status' }],
   ])('reads %j', (args, expected) => {
     expect(parseQuickStatus(args)).toEqual(expected);
-    expect(bundleFor(args)).toBe('status.cjs');
+    expect(bundleFor(['node', 'bin.js', ...args], [])).toBe('status.cjs');
   });
 
   it.each([
@@ -42,12 +44,15 @@ describe('a plain status command line', () => {
     [['one', 'status']],
   ])('leaves %j to the whole command line', (args) => {
     expect(parseQuickStatus(args)).toBeUndefined();
-    expect(bundleFor(args)).toBe('cli.cjs');
+    expect(bundleFor(['node', 'bin.js', ...args], [])).toBe('cli.cjs');
   });
 
   it('finds the arguments after a script, and after node -e as commander does', () => {
     expect(userArguments(['node', 'bin.js', 'status'], [])).toEqual(['status']);
     expect(userArguments(['node', 'status'], ['-e', 'x'])).toEqual(['status']);
     expect(userArguments(['node', 'status'], ['--print', 'x'])).toEqual(['status']);
+    // Required from `node -e` with `validate status`: the whole command line's, as commander reads it.
+    expect(bundleFor(['node', 'validate', 'status'], ['-e', 'x'])).toBe('cli.cjs');
+    expect(bundleFor(['node', 'status'], ['-e', 'x'])).toBe('status.cjs');
   });
 });

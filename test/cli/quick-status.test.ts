@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleFor } from '../../src/cli/launcher.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fake-home.js';
 
@@ -46,7 +47,12 @@ describe('status from its own bundle', () => {
     [['-f', 'missing.json', 'status']],
     [['-f', 'missing.json', '--json', 'status']],
     [['--state-dir', 'elsewhere', 'status', '--json']],
+    // The global option wins over the command's own, in both.
+    [['-f', 'instances.json', 'status', '-f', 'missing.json']],
+    [['--state-dir', 'elsewhere', 'ps', '--state-dir', 'state', '--json']],
   ])('prints and exits as the whole command line for %j', async (args) => {
+    // The launcher gives these to status.cjs: compared with cli.cjs, not with itself.
+    expect(bundleFor(['node', 'bin.js', ...args], [])).toBe('status.cjs');
     const quick = await runCli(args, { cwd: root });
     const whole = await runWholeCli(args, root);
     expect(quick).toEqual(whole);

@@ -39,9 +39,10 @@ describe("the CLI's check of a daemon's answers", () => {
     return stateDir;
   }
 
-  it('has one build id, the same in the CLI and the daemon bundles', () => {
+  it('has one build id, the same in the CLI, status and the daemon bundles', () => {
     expect(idsIn('cli.cjs')).toHaveLength(1);
     expect(idsIn('daemon-main.cjs')).toEqual(idsIn('cli.cjs'));
+    expect(idsIn('status.cjs')).toEqual(idsIn('cli.cjs'));
   });
 
   it("refuses another build's answer that does not fit, saying the versions may differ (exit 1)", async () => {
