@@ -64,4 +64,18 @@ describe('the pipe of an instance that writes fast', () => {
     );
     expect(pipeBytes(quietPipe)).toBe(64 * 1024);
   });
+  it('ends with every line when the pipe ends while the writer rests after a burst', async () => {
+    const busy = await t.capture({ maxBytes: 64 << 20 });
+    // Bursts of 256 KiB with pauses: the writer empties the pipe, rests, and the last one ends it.
+    const count = 200_000;
+    const producer = t.produceNode(
+      busy.output,
+      `const fs = require('fs'); let text = ''; for (let n = 1; n <= ${count}; n++) { text += 'line ' + String(n).padStart(6, '0') + '\\n'; if (text.length >= 1 << 18) { fs.writeSync(1, text); text = ''; Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); } } fs.writeSync(1, text);`,
+    );
+    expect((await producer.exited).code).toBe(0);
+    busy.release();
+    await busy.finished;
+    expect(keptOutput(t.log())).toBe(numberedLines(count));
+    expect(busy.isRunning()).toBe(false);
+  });
 });
