@@ -38,6 +38,8 @@ interface Reader {
   ended: boolean;
   /** Asked to hold more than 64 KiB (pipe-size.ts), once it first filled up. */
   enlarged: boolean;
+  /** Holds more than 64 KiB now: only then may the writer rest (restIfBusy). */
+  roomy: boolean;
   /** Bytes read since the pipe was last found empty. */
   burst: number;
 }
@@ -95,6 +97,7 @@ function capture(request: CaptureRequest): void {
     ids: [request.id],
     ended: false,
     enlarged: false,
+    roomy: false,
     burst: 0,
   };
   readers.set(request.pipe, reader);
@@ -112,15 +115,17 @@ const busyBurstBytes = 64 * 1024;
 const restMs = 1;
 
 /**
- * After a read that emptied the pipe (a short one) at the end of a busy burst, the writer stops reading for
- * a millisecond (false: Node pauses the socket). An instance writing as fast as it can otherwise wakes the
- * writer at each write into the empty pipe, and the kernel, told by the pipe that the writer wakes for the
- * producer's sake, runs it on the producer's core: in bench-peers the JVM was preempted by the writer
- * 300-600 times in a 200 MiB spew, and took ~565 ms instead of ~440 half of the time (perf sched). Woken
- * by its timer instead, the writer runs on the other core and reads what came meanwhile in one go. A quiet
- * instance's lines are read at once, as before.
+ * After a read that emptied an enlarged pipe (a short read) at the end of a busy burst, the writer stops
+ * reading for a millisecond (false: Node pauses the socket). An instance writing as fast as it can otherwise
+ * wakes the writer at each write into the empty pipe, and the kernel, told by the pipe that the writer wakes
+ * for the producer's sake, runs it on the producer's core: under the supervisor, a 200 MiB spew like
+ * bench-peers' had the JVM preempted by the writer 45-692 times, and took ~550 ms instead of ~440 when it
+ * was 300 or more (perf sched). Woken by its timer instead, the writer runs on the other core and reads
+ * what came meanwhile in one go. A quiet instance's lines are read at once, as before, and a pipe of 64
+ * KiB (perl missing, or the kernel's limit reached) is never rested on: it would fill within the rest.
  */
 function restIfBusy(reader: Reader, length: number): boolean {
+  if (!reader.roomy) return true;
   reader.burst += length;
   if (length === buffer.length) return true;
   const busy = reader.burst >= busyBurstBytes;
@@ -160,7 +165,9 @@ function keep(reader: Reader, length: number): void {
   reader.log.append(buffer, length);
   if (length >= defaultPipeBytes / 2 && !reader.enlarged) {
     reader.enlarged = true;
-    enlargePipe(reader.fd);
+    enlargePipe(reader.fd, () => {
+      reader.roomy = true;
+    });
   }
 }
 

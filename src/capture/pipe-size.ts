@@ -30,8 +30,11 @@ const setSize = 'open(my $p, "<&=", 3) or exit 1; fcntl($p, $ARGV[0] + 0, $ARGV[
 
 let perlMissing = false;
 
-/** Asks, without waiting, that the pipe open as `fd` in this process hold `wantedBytes`. */
-export function enlargePipe(fd: number): void {
+/**
+ * Asks, without waiting, that the pipe open as `fd` in this process hold `wantedBytes`; `enlarged` is called
+ * once it does (not when perl is missing or the kernel refused).
+ */
+export function enlargePipe(fd: number, enlarged: () => void = () => {}): void {
   if (perlMissing || wantedBytes <= defaultPipeBytes) return;
   let child: ReturnType<typeof spawn>;
   try {
@@ -45,6 +48,9 @@ export function enlargePipe(fd: number): void {
   }
   child.on('error', () => {
     perlMissing = true;
+  });
+  child.on('exit', (code) => {
+    if (code === 0) enlarged();
   });
 }
 
