@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { processIds, readProcStat } from './proc-stat.js';
@@ -23,7 +23,11 @@ export interface RunTag {
   readonly runId: string;
 }
 
-export const newRunId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+/**
+ * The time, then 8 random hex digits: randomUUID's, drawn from a pool (randomBytes asked the system for
+ * each; a launch makes one, on the restart path).
+ */
+export const newRunId = (): string => `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 
 export function runTagEnvironment(tag: RunTag): Record<string, string> {
   return {

@@ -12,7 +12,7 @@ import { identifyJvm, sameJvm, watchPidFile } from './jvm-watch.js';
 import { launchNote, OutputCapture } from './output-capture.js';
 import { PortPreflight } from './preflight.js';
 import { type ReadinessPlan, readinessPlan } from './readiness-plan.js';
-import { adoptRun, launchRun, type Run } from './run.js';
+import { adoptRun, launchEnvironment, launchRun, type Run } from './run.js';
 import { concludeRun, pidFileOf, type RunContext, stopRun } from './run-end.js';
 import type { RunnerOptions } from './runner-options.js';
 import { RunnerWatches } from './runner-watches.js';
@@ -35,6 +35,8 @@ export class InstanceRunner extends InstanceLifecycle {
   private readonly logFile: string;
   private readonly context: RunContext;
   private readonly preflight: PortPreflight;
+  /** The arguments and environment every launch gets (but for its run tag), made once: the restart path. */
+  private readonly launchWith: { readonly args: readonly string[]; readonly environment: NodeJS.ProcessEnv };
   protected readonly output: OutputCapture;
   protected readonly watches: RunnerWatches;
 
@@ -52,6 +54,12 @@ export class InstanceRunner extends InstanceLifecycle {
     this.product = productOf(config.product);
     this.ports = portSet(this.product, options.offset).map((p) => p.port);
     this.preflight = new PortPreflight(this.ports, this.clock);
+    const placed = offsetLaunch(this.product, options.offset);
+    const env = { ...config.env, ...placed.env };
+    this.launchWith = {
+      args: [...placed.args, ...config.args],
+      environment: launchEnvironment(env, privateVariables(this.product, process.env), config.home),
+    };
     this.readiness = readinessPlan(config, options.offset);
     // Made now, not on the first readiness probe, which is on the critical path of a start.
     if (this.readiness.url?.startsWith('https:')) sharedSecureContext();
@@ -140,16 +148,13 @@ export class InstanceRunner extends InstanceLifecycle {
     }
     // A stop or kill may have come while this launch awaited: then nothing is spawned.
     if (this.state !== 'starting' || this.halted) return;
-    const { config, offset } = this.options;
+    const { config } = this.options;
     this.output.mark(launchNote(config.script));
-    const placed = offsetLaunch(this.product, offset);
     const launched = await launchRun({
       launch: this.expectedLaunch,
       script: config.script,
-      args: [...placed.args, ...config.args],
+      ...this.launchWith,
       home: config.home,
-      env: { ...config.env, ...placed.env },
-      unset: privateVariables(this.product, process.env),
       stateDir: this.options.stateDir,
       instance: this.name,
       output: capture.output,

@@ -54,9 +54,8 @@ export interface LaunchSpec {
   readonly script: string;
   readonly args: readonly string[];
   readonly home: string;
-  readonly env: Readonly<Record<string, string>>;
-  /** Inherited variables the instance must not see (the product's private ones). */
-  readonly unset: readonly string[];
+  /** Everything but the run tag (launchEnvironment), made once per runner: this is the restart path. */
+  readonly environment: Readonly<NodeJS.ProcessEnv>;
   readonly stateDir: string;
   readonly instance: string;
   /** The capture pipe's write end (a descriptor), the script's stdout and stderr. */
@@ -66,6 +65,21 @@ export interface LaunchSpec {
   readonly clock: Clock;
   /** Called with the run id just before the spawn: from then on, processes of the run may exist. */
   readonly onRunId: (runId: string) => void;
+}
+
+/**
+ * The environment every launch of an instance gets but for its run tag: the supervisor's, the manifest's
+ * and the offset's variables over it, less the product's private ones (`unset`) the manifest does not set.
+ */
+export function launchEnvironment(
+  env: Readonly<Record<string, string>>,
+  unset: readonly string[],
+  home: string,
+): NodeJS.ProcessEnv {
+  // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...env, CARBON_HOME: home };
+  for (const name of unset) if (!(name in env)) delete environment[name];
+  return environment;
 }
 
 /**
@@ -79,14 +93,10 @@ export interface LaunchSpec {
 export async function launchRun(spec: LaunchSpec): Promise<Run | { readonly failed: string }> {
   const runId = newRunId();
   spec.onRunId(runId);
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...spec.env,
-    // Every instance gets its own CARBON_HOME: an inherited one would point them all at one home.
-    CARBON_HOME: spec.home,
+  const environment = {
+    ...spec.environment,
     ...runTagEnvironment({ stateDir: spec.stateDir, instance: spec.instance, runId }),
   };
-  for (const name of spec.unset) if (!(name in spec.env)) delete environment[name];
   const child = spawn(spec.script, [...spec.args], {
     cwd: spec.home,
     env: environment,
