@@ -152,8 +152,13 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
               );
           }),
         );
-      if (target === undefined) guard(verifyPorts());
-      else startProbing();
+      if (target === undefined) {
+        // The line decides; only the ports are left to look at (verifyPorts). The output that follows is
+        // not read meanwhile: an instance writing flat out from its ready line on had the supervisor
+        // reading and judging its lines while its ports were looked at (~12 ms of CPU, 200 MiB spew).
+        stopTail();
+        guard(verifyPorts());
+      } else startProbing();
     }
   };
   cancelDeadline = clock.after(options.timeoutMs, () => {
@@ -168,12 +173,15 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
     options.onWait({ kind: 'ready-line', since: run.startedAt, pattern: readiness.line.source });
   for (const line of options.earlier ?? []) onLine(line);
   if (done) return { outcome, stop: () => {} };
-  const tail = followLog(options.logFile, {
-    fromOffset: run.logStart?.offset ?? 0,
-    ...(run.logStart && { inode: run.logStart.inode }),
-    onLine,
-  });
-  stopTail = () => tail.stop();
+  const decidedByLine = lineAt !== undefined && target === undefined;
+  if (!decidedByLine) {
+    const tail = followLog(options.logFile, {
+      fromOffset: run.logStart?.offset ?? 0,
+      ...(run.logStart && { inode: run.logStart.inode }),
+      onLine,
+    });
+    stopTail = () => tail.stop();
+  }
   if (readiness.line === undefined || (options.probeNow && target !== undefined)) startProbing();
   return { outcome, stop: () => finish({ ready: false, reason: 'stopped' }) };
 }
