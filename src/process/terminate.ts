@@ -1,4 +1,4 @@
-import { groupMembers, listProcesses, type ProcStat } from './proc-stat.js';
+import { groupMembers, listProcesses, type ProcStat, readProcStat } from './proc-stat.js';
 
 /**
  * Stops an instance's whole process tree. WSO2's script traps nothing useful and does not forward signals:
@@ -27,7 +27,7 @@ export async function terminateGroup(options: {
   const current = jvm && tree.find((p) => p.pid === jvm.pid && p.startTime === jvm.startTime);
   if (current) signal(current.pid, 'SIGTERM');
   signal(-pgid, 'SIGTERM');
-  if (await groupGone(pgid, timeoutMs)) {
+  if (await groupGone(pgid, timeoutMs, tree)) {
     killSurvivors(tree, pgid);
     return { graceful: true };
   }
@@ -39,7 +39,7 @@ export async function terminateGroup(options: {
 export async function killGroup(pgid: number, tree: readonly ProcStat[] = processTree(pgid)): Promise<void> {
   signal(-pgid, 'SIGKILL');
   killSurvivors(tree, pgid);
-  await groupGone(pgid, 10_000);
+  await groupGone(pgid, 10_000, tree);
 }
 
 /** The group's live processes and, by parent pid, all their descendants, whatever group they are in. */
@@ -60,24 +60,39 @@ function processTree(pgid: number): ProcStat[] {
   return tree;
 }
 
-/** SIGKILL to the tree's processes that left the group and are still the very same processes. */
+/**
+ * SIGKILL to the tree's processes that left the group and are still the very same processes. Each is read
+ * on its own: the tree is a few processes, where listing every process reads hundreds of files.
+ */
 function killSurvivors(tree: readonly ProcStat[], pgid: number): void {
-  const now = new Map(listProcesses().map((p) => [p.pid, p]));
   for (const p of tree) {
-    const current = now.get(p.pid);
-    if (current && current.startTime === p.startTime && current.pgid !== pgid) signal(p.pid, 'SIGKILL');
+    const current = sameLiveProcess(p);
+    if (current && current.pgid !== pgid) signal(p.pid, 'SIGKILL');
   }
+}
+
+/** The process as it is now, if it is still that very one (pid and start time) and not a zombie. */
+function sameLiveProcess(p: ProcStat): ProcStat | undefined {
+  const current = readProcStat(p.pid);
+  return current?.startTime === p.startTime && current.state !== 'Z' ? current : undefined;
 }
 
 /**
  * Waits until no live process of the group is left; false on timeout. The kernel answers first (ESRCH: no
  * process at all in the group, in microseconds); only while it still counts one (perhaps a zombie that this
- * machine's init does not reap) is /proc read. Polls from 5 ms, doubling to 50 ms: a restart waits here.
+ * machine's init does not reap) is /proc read: first the `known` members (a JVM taking seconds over its
+ * shutdown hooks is found alive in one read, on every poll of a stop), every process only when none of
+ * them is left. Polls from 5 ms, doubling to 50 ms: a restart waits here.
  */
-export async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+export async function groupGone(
+  pgid: number,
+  timeoutMs: number,
+  known: readonly ProcStat[] = [],
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const knownAlive = () => known.some((p) => sameLiveProcess(p)?.pgid === pgid);
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-    if (!groupExists(pgid) || groupMembers(pgid).length === 0) return true;
+    if (!groupExists(pgid) || (!knownAlive() && groupMembers(pgid).length === 0)) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
