@@ -90,7 +90,9 @@ export async function groupGone(
   known: readonly ProcStat[] = [],
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const knownAlive = () => known.some((p) => sameLiveProcess(p)?.pgid === pgid);
+  // A member seen in another group (one that left with setsid) can never count: not read on every poll.
+  const members = known.filter((p) => p.pgid === pgid);
+  const knownAlive = () => members.some((p) => sameLiveProcess(p)?.pgid === pgid);
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
     if (!groupExists(pgid) || (!knownAlive() && groupMembers(pgid).length === 0)) return true;
     if (Date.now() >= deadline) return false;

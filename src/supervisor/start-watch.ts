@@ -155,7 +155,7 @@ export function watchStart(options: StartWatchOptions): { outcome: Promise<Start
       if (target === undefined) {
         // The line decides; only the ports are left to look at (verifyPorts). The output that follows is
         // not read meanwhile: an instance writing flat out from its ready line on had the supervisor
-        // reading and judging its lines while its ports were looked at (~12 ms of CPU, 200 MiB spew).
+        // reading and judging its lines while its ports were looked at (~6 ms of CPU, 200 MiB spew).
         stopTail();
         guard(verifyPorts());
       } else startProbing();

@@ -1,27 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { productOf } from '../../src/products/catalog.js';
+import { portSet, productOf } from '../../src/products/catalog.js';
 import { systemClock } from '../../src/supervisor/clock.js';
 import type { Run } from '../../src/supervisor/run.js';
 import { watchStart } from '../../src/supervisor/start-watch.js';
+import { freeOffset } from '../helpers/free-offset.js';
 
 const folders: string[] = [];
 afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
-
-/** A port nothing listens on: the system's pick of a free one, closed again. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A run as launchRun makes one, of a group with no process: only its log is looked at. */
 function runOf(pgid: number): Run {
@@ -49,7 +39,8 @@ async function watchOutput(output: string) {
   folders.push(folder);
   const logFile = path.join(folder, 'mi.log');
   writeFileSync(logFile, output);
-  const ports = [await freePort(), await freePort()];
+  // MI's planned ports at an offset reserved for this file: nothing listens on them.
+  const ports = portSet(productOf('mi'), await freeOffset('mi')).map((p) => p.port);
   const watch = watchStart({
     run: runOf(2 ** 22 + 17), // above the kernel's highest pid (PID_MAX_LIMIT): no such group
     logFile,
