@@ -27,7 +27,10 @@ export async function terminateGroup(options: {
   const current = jvm && tree.find((p) => p.pid === jvm.pid && p.startTime === jvm.startTime);
   if (current) signal(current.pid, 'SIGTERM');
   signal(-pgid, 'SIGTERM');
-  if (await groupGone(pgid, timeoutMs, tree)) {
+  const deadline = Date.now() + timeoutMs;
+  // A JVM outside the group is given the same time for its shutdown hooks before the survivors' SIGKILL.
+  const jvmGone = () => current === undefined || current.pgid === pgid || !sameLiveProcess(current);
+  if ((await groupGone(pgid, timeoutMs, tree)) && (await pollUntil(jvmGone, deadline - Date.now()))) {
     killSurvivors(tree, pgid);
     return { graceful: true };
   }
@@ -89,12 +92,17 @@ export async function groupGone(
   timeoutMs: number,
   known: readonly ProcStat[] = [],
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
   // A member seen in another group (one that left with setsid) can never count: not read on every poll.
   const members = known.filter((p) => p.pgid === pgid);
   const knownAlive = () => members.some((p) => sameLiveProcess(p)?.pgid === pgid);
+  return pollUntil(() => !groupExists(pgid) || (!knownAlive() && groupMembers(pgid).length === 0), timeoutMs);
+}
+
+/** Polls `done` from 5 ms, doubling to 50 ms, until it holds (true) or `timeoutMs` has passed (false). */
+async function pollUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
   for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-    if (!groupExists(pgid) || (!knownAlive() && groupMembers(pgid).length === 0)) return true;
+    if (done()) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, readProcStat } from '../../src/process/proc-stat.js';
 import { terminateGroup } from '../../src/process/terminate.js';
@@ -35,6 +38,30 @@ describe('terminateGroup', () => {
     const result = await terminateGroup({ pgid: shell.pid as number, timeoutMs: 5000 });
     expect(result).toEqual({ graceful: true });
     await waitFor('the escaped sleep to be killed', () => !isRunning(escaped), 10_000);
+  });
+
+  it('gives a JVM that left the group its shutdown before the survivors are killed', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'wso2-supervisor-terminate-'));
+    const done = path.join(folder, 'shutdown-hooks-ran');
+    try {
+      // The stand-in JVM leaves the group, and takes 300 ms over its "shutdown hooks" on SIGTERM.
+      const jvmScript = `trap 'sleep 0.3; echo ran > ${done}; exit 0' TERM; sleep 300 & wait`;
+      const { shell, line } = await group(`setsid sh -c "${jvmScript}" & echo $!; wait`);
+      const pid = Number(line);
+      started.push(pid);
+      await waitFor('the JVM to leave the group', () => readProcStat(pid)?.pgid === pid);
+      const startTime = readProcStat(pid)?.startTime as number;
+      const result = await terminateGroup({
+        pgid: shell.pid as number,
+        jvm: { pid, startTime },
+        timeoutMs: 10_000,
+      });
+      expect(result).toEqual({ graceful: true });
+      expect(readFileSync(done, 'utf8')).toBe('ran\n');
+      expect(isRunning(pid)).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('waits for members that ignore SIGTERM, then SIGKILLs the group at the timeout', async () => {
